@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-2.0
+# Entry points.  Each target is one script in scripts/; the scripts can also
+# be run on their own.  SERIES_DIR=<dir> picks another series (default series/).
+
+S := scripts
+
+.PHONY: help test fetch tree kernel selftests initramfs boot summary devtree export clean
+
+help:
+	@echo "make test       fetch, apply, build, boot, run KUnit + selftests, summarize"
+	@echo "make fetch      fetch and unpack the pinned base (series/base.conf)"
+	@echo "make tree       apply the series to a fresh test tree"
+	@echo "make kernel     build the test kernel"
+	@echo "make selftests  build the KVM selftests"
+	@echo "make initramfs  pack the guest's initramfs"
+	@echo "make boot       boot the guest and run the tests (console log in the cache)"
+	@echo "make summary    TAP summary of the last boot's console log"
+	@echo "make devtree    a tree with the series applied for you to work in"
+	@echo "make export     write the devtree's commits back to series/"
+	@echo "make clean      remove build output (keeps the base and ccache)"
+
+test:
+	$(S)/test.sh
+
+fetch:
+	$(S)/fetch-base.sh
+
+tree: fetch
+	$(S)/apply-series.sh
+
+kernel: tree
+	$(S)/build-kernel.sh
+
+selftests: tree
+	$(S)/build-selftests.sh
+
+initramfs: selftests
+	$(S)/make-initramfs.sh
+
+boot: kernel initramfs
+	$(S)/run-guest.sh
+
+summary:
+	$(S)/summarize.sh "$$($(S)/where.sh WORK)/logs/console.log"
+
+devtree: fetch
+	$(S)/apply-series.sh --dev $(DIR)
+
+export:
+	$(S)/export-series.sh $(DIR)
+
+clean:
+	rm -rf "$$($(S)/where.sh WORK)"

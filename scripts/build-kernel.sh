@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the test kernel out of tree: tinyconfig + config/kvm-test.config, the
+# symbols of config/kvm-kunit.config that the tree defines, and any fragments
+# in $EXTRA_FRAGMENTS; checked after olddefconfig; with ccache.
+#
+#   build-kernel.sh [SRC [OUT]]   default: the test tree and $KBUILD
+
+. "$(dirname "$0")/lib.sh"
+need make gcc ccache flex bison bc perl
+
+src=${1:-$TREE}
+out=${2:-$KBUILD}
+[ -f "$src/Makefile" ] || die "$src is not a kernel tree (make tree first)"
+frags=("$TOP/config/kvm-test.config")
+for f in ${EXTRA_FRAGMENTS:-}; do frags+=("$f"); done
+
+# The series' own test symbols, where this tree defines them.
+mkdir -p "$out"
+opt=$out/.series-tests.config
+: >"$opt"
+while IFS= read -r line; do
+	case "$line" in CONFIG_*=*) ;; *) continue ;; esac
+	sym=${line%%=*}; sym=${sym#CONFIG_}
+	if grep -rqs --include='Kconfig*' -E "^[[:space:]]*config[[:space:]]+$sym\$" "$src"; then
+		echo "$line" >>"$opt"
+	else
+		log "note: $sym is not defined in this tree; left out"
+	fi
+done <"$TOP/config/kvm-kunit.config"
+frags+=("$opt")
+mkdir -p "$out" "$CACHE/ccache"
+export CCACHE_DIR=$CACHE/ccache CCACHE_BASEDIR=$CACHE CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+kmake() { make -C "$src" O="$out" CC="ccache gcc" HOSTCC="ccache gcc" -j"$JOBS" "$@"; }
+
+# Make the config in a scratch dir, and install it only when it differs, so
+# that a rebuild with an unchanged config rebuilds nothing.
+cfg=$out/.config-new
+mkdir -p "$cfg"
+kmake -s O="$cfg" tinyconfig >/dev/null
+"$src"/scripts/kconfig/merge_config.sh -m -O "$cfg" "$cfg/.config" "${frags[@]}" >"$cfg/merge.log" 2>&1 ||
+	{ cat "$cfg/merge.log" >&2; die "merge_config.sh failed"; }
+kmake -s O="$cfg" olddefconfig >/dev/null
+
+missing=()
+while IFS= read -r line; do
+	case "$line" in
+	CONFIG_*=n) want="# ${line%=n} is not set" ;;
+	CONFIG_*=*) want=$line ;;
+	*) continue ;;
+	esac
+	grep -qxF "$want" "$cfg/.config" || missing+=("$line")
+done < <(cat "${frags[@]}")
+[ ${#missing[@]} -eq 0 ] ||
+	die "these config options did not stick after olddefconfig (unmet dependencies?): ${missing[*]}"
+
+if ! cmp -s "$cfg/.config" "$out/.config"; then
+	cp "$cfg/.config" "$out/.config"
+fi
+rm -rf "$cfg"
+
+log "building bzImage in $out (-j$JOBS, ccache)"
+blog=$out/build.log
+kmake olddefconfig >/dev/null
+run_logged "$blog" kmake bzImage || die "kernel build failed (log: $blog)"
+log "kernel ready: $out/arch/x86/boot/bzImage ($(ccache -s 2>/dev/null | grep -m1 -i 'hits' | tr -s ' ' || true))"

@@ -1,0 +1,38 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the KVM selftests named in guest/selftests.list, statically linked,
+# from the test tree.  The uapi headers are installed under $WORK, not in the
+# source tree (which would make later O= kernel builds refuse to run).
+#
+#   build-selftests.sh [SRC [OUT]]
+
+. "$(dirname "$0")/lib.sh"
+need make gcc ccache
+
+src=${1:-$TREE}
+out=${2:-$WORK/selftests}
+hdr=$WORK/headers
+[ -f "$src/Makefile" ] || die "$src is not a kernel tree (make tree first)"
+mkdir -p "$out" "$WORK/logs"
+export CCACHE_DIR=$CACHE/ccache CCACHE_BASEDIR=$CACHE
+
+log "installing uapi headers in $hdr"
+run_logged "$WORK/logs/headers.log" \
+	make -C "$src" O="$WORK/headers-build" INSTALL_HDR_PATH="$hdr" headers_install ||
+	die "headers_install failed"
+
+mapfile -t tests < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/guest/selftests.list" | awk '{print $1}')
+targets=()
+for t in "${tests[@]}"; do targets+=("$out/$t"); done
+
+log "building ${#tests[@]} KVM selftests in $out"
+run_logged "$WORK/logs/selftests-build.log" \
+	make -C "$src/tools/testing/selftests/kvm" -j"$JOBS" OUTPUT="$out" \
+		CC="ccache gcc" KHDR_INCLUDES="-isystem $hdr/include" USERLDFLAGS=-static \
+		"${targets[@]}" ||
+	die "selftests build failed (log: $WORK/logs/selftests-build.log)"
+for t in "${targets[@]}"; do
+	[ -x "$t" ] || die "selftest $t was not built"
+	file "$t" 2>/dev/null | grep -q 'statically linked' || die "$t is not statically linked"
+done
+log "selftests ready in $out"

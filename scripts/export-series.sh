@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Write the commits of a developer tree (default: the one apply-series.sh --dev
+# made) back to the series directory with git format-patch: one file a
+# commit, the cover letter from the branch description, and series/series.
+#
+#   export-series.sh [DIR]
+
+. "$(dirname "$0")/lib.sh"
+need git
+
+dir=${1:-$CACHE/dev/$SERIES_NAME/linux}
+[ -e "$dir/.git" ] || die "$dir is not a git tree (make devtree first)"
+cd "$dir"
+[ -z "$(kgit status --porcelain --untracked-files=no)" ] ||
+	die "$dir has uncommitted changes; commit them first"
+n=$(kgit rev-list --count "$BASE_TAG..HEAD")
+branch=$(kgit symbolic-ref --short HEAD)
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+if [ "$n" -gt 0 ]; then
+	kgit format-patch -q -o "$tmp" --cover-letter --cover-from-description=subject \
+		"$BASE_TAG..HEAD"
+	# format-patch leaves placeholders when the branch has no description.
+	grep -l '\*\*\* SUBJECT HERE \*\*\*' "$tmp"/0000-cover-letter.patch >/dev/null &&
+		log "warning: $branch has no description: the cover letter has placeholders (git branch --edit-description)"
+fi
+
+rm -f "$SERIES_DIR"/[0-9][0-9][0-9][0-9]-*.patch
+[ "$n" -gt 0 ] && cp "$tmp"/*.patch "$SERIES_DIR"/
+{
+	echo "# Patches applied in this order onto the base in base.conf (one file a line)."
+	(cd "$SERIES_DIR" && ls [0-9][0-9][0-9][0-9]-*.patch 2>/dev/null | grep -v '^0000-cover-letter') || true
+} >"$SERIES_DIR/series"
+log "exported $n patch(es) from $dir to $SERIES_DIR"

@@ -1,0 +1,113 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Fetch the pinned base (series/base.conf) with a private apt configuration,
+# check its sha256, unpack it and make it a git repository with one commit
+# tagged $BASE_TAG.  Reused when it is already there.
+#
+# Never touches the system's apt configuration.  The mirror is the one the
+# system's own sources use for the same archive; DEBIAN_MIRROR overrides it.
+
+. "$(dirname "$0")/lib.sh"
+
+if [ -f "$BASE_TREE/.harness-base-ok" ] &&
+   kgit -C "$BASE_TREE" rev-parse -q --verify "refs/tags/$BASE_TAG" >/dev/null; then
+	log "base $BASE_ID already in $BASE_TREE"
+	exit 0
+fi
+
+need apt-get apt-cache dpkg-deb sha256sum tar xz git
+
+find_mirror() {
+	# The system's URI whose last component is the archive we want.
+	local f
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+		 /etc/apt/sources.list.d/*.sources; do
+		[ -r "$f" ] || continue
+		sed -n -e 's/^URIs:[[:space:]]*//p' \
+		       -e 's/^deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?\([^[:space:]]\+\).*/\2/p' "$f"
+	done | tr ' ' '\n' | sed 's:/*$::' | grep -m1 "/${BASE_ARCHIVE}\$" || true
+}
+
+MIRROR=${DEBIAN_MIRROR:-$(find_mirror)}
+[ -n "$MIRROR" ] ||
+	die "no apt source for the '$BASE_ARCHIVE' archive in /etc/apt; set DEBIAN_MIRROR=<uri>"
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+[ -r "$KEYRING" ] || die "$KEYRING missing (apt-get install debian-archive-keyring)"
+
+APTDIR=$CACHE/apt/$BASE_ARCHIVE-$BASE_SUITE
+mkdir -p "$APTDIR/sources" "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial"
+cat >"$APTDIR/sources/base.sources" <<EOF
+Types: deb
+URIs: $MIRROR
+Suites: $BASE_SUITE
+Components: main
+Signed-By: $KEYRING
+EOF
+APT_OPTS=(-o Dir::Etc::SourceList=/dev/null
+	  -o Dir::Etc::SourceParts="$APTDIR/sources"
+	  -o Dir::State::Lists="$APTDIR/lists"
+	  -o Dir::Cache="$APTDIR/cache"
+	  -o Dir::Etc::Preferences=/dev/null
+	  -o Dir::Etc::PreferencesParts=/dev/null
+	  -o APT::Architecture=amd64
+	  -o APT::Sandbox::User=root)
+
+log "fetching $BASE_PACKAGE=$BASE_VERSION from $BASE_SUITE"
+apt-get "${APT_OPTS[@]}" -q update >"$APTDIR/update.log" 2>&1 ||
+	{ cat "$APTDIR/update.log" >&2; die "apt-get update for $BASE_SUITE failed"; }
+
+offered=$(apt-cache "${APT_OPTS[@]}" madison "$BASE_PACKAGE" | awk -F'|' '{gsub(/ /,"",$2); print $2}')
+if ! grep -qxF "$BASE_VERSION" <<<"$offered"; then
+	die "$BASE_PACKAGE $BASE_VERSION is not served by $BASE_SUITE.
+  The archive offers: ${offered:-nothing under that name}
+  To use another version, set BASE_VERSION and BASE_SHA256 (the .deb's sha256)
+  in $SERIES_DIR/base.conf, or in the environment for one run."
+fi
+
+TMP=$(mktemp -d "$CACHE/base/.fetch.XXXXXX" 2>/dev/null || { mkdir -p "$CACHE/base"; mktemp -d "$CACHE/base/.fetch.XXXXXX"; })
+trap 'rm -rf "$TMP"' EXIT
+
+(cd "$TMP" && apt-get "${APT_OPTS[@]}" -q download "$BASE_PACKAGE=$BASE_VERSION") >"$TMP/download.log" 2>&1 ||
+	{ cat "$TMP/download.log" >&2; die "apt-get download $BASE_PACKAGE=$BASE_VERSION failed"; }
+deb=$(ls "$TMP"/*.deb)
+got=$(sha256sum "$deb" | cut -d' ' -f1)
+[ "$got" = "$BASE_SHA256" ] ||
+	die "sha256 mismatch for $(basename "$deb"):
+  expected $BASE_SHA256 (series/base.conf)
+  got      $got
+  Nothing was unpacked.  If this package is the one you want, set BASE_SHA256=$got."
+log "sha256 ok: $got"
+
+log "unpacking"
+dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$TMP" --wildcards './usr/src/*.tar.xz'
+tarball=$(ls "$TMP"/usr/src/*.tar.xz)
+mkdir "$TMP/linux"
+tar -xJf "$tarball" -C "$TMP/linux" --strip-components=1
+rm -rf "$TMP/usr" "$deb"
+
+# Debian appends a block that ignores everything at the top level; without
+# it removed, the tree would not match upstream and git would track nothing.
+gi=$TMP/linux/.gitignore
+if grep -q '^# Debian packaging' "$gi"; then
+	sed -i '/^# Debian packaging/,$d' "$gi"
+fi
+
+log "making it a git repository (tag $BASE_TAG)"
+(
+	cd "$TMP/linux"
+	kgit init -q -b base
+	kgit add -A
+	GIT_AUTHOR_DATE="2000-01-01 00:00 +0000" GIT_COMMITTER_DATE="2000-01-01 00:00 +0000" \
+		kgit commit -q -m "Linux $BASE_UPSTREAM ($BASE_PACKAGE $BASE_VERSION)"
+	kgit tag "$BASE_TAG"
+	kgit gc -q --auto
+)
+[ -n "$(kgit -C "$TMP/linux" ls-files Makefile)" ] || die "the base tree has no top-level Makefile"
+touch "$TMP/linux/.git/info/exclude"
+echo .harness-base-ok >>"$TMP/linux/.git/info/exclude"
+echo "$BASE_SHA256" >"$TMP/linux/.harness-base-ok"
+
+rm -rf "$(dirname "$BASE_TREE")"
+mkdir -p "$(dirname "$BASE_TREE")"
+mv "$TMP/linux" "$BASE_TREE"
+log "base ready: $BASE_TREE"

@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot the test kernel under QEMU TCG (-cpu max: nested SVM, so kvm_amd runs
+# without /dev/kvm on the host) and write the console to a log.  A guest that
+# does not finish within $GUEST_TIMEOUT seconds is killed and the run fails
+# with the tail of its console.
+#
+#   run-guest.sh [KERNEL [INITRAMFS [CONSOLE_LOG]]]
+#   GUEST_CPUS=2 GUEST_MEM=2G GUEST_TIMEOUT=1500 GUEST_APPEND="harness.run=..."
+
+. "$(dirname "$0")/lib.sh"
+need qemu-system-x86_64 timeout
+
+kernel=${1:-$KBUILD/arch/x86/boot/bzImage}
+initrd=${2:-$WORK/initramfs.cpio}
+console=${3:-$WORK/logs/console.log}
+cpus=${GUEST_CPUS:-2}
+mem=${GUEST_MEM:-2G}
+limit=${GUEST_TIMEOUT:-1500}
+[ -f "$kernel" ] || die "no kernel at $kernel (make kernel first)"
+[ -f "$initrd" ] || die "no initramfs at $initrd (make initramfs first)"
+mkdir -p "$(dirname "$console")"
+
+log "booting $(basename "$kernel") under QEMU TCG: $cpus CPUs, $mem, timeout ${limit}s; console: $console"
+rc=0
+timeout -k 10 "$limit" qemu-system-x86_64 \
+	-accel tcg -cpu max -smp "$cpus" -m "$mem" \
+	-nographic -no-reboot -nodefaults -serial stdio -monitor none \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 harness.cpus=$cpus ${GUEST_APPEND:-}" \
+	</dev/null >"$console" 2>&1 &
+qpid=$!
+# Progress: the selftest the guest is on, every 30 s.
+while kill -0 "$qpid" 2>/dev/null; do
+	for _ in 1 2 3 4 5 6; do sleep 5; kill -0 "$qpid" 2>/dev/null || break 2; done
+	cur=$(grep -a '^HARNESS: start ' "$console" | tail -n 1 | cut -d' ' -f3 || true)
+	log "  ... guest running; current selftest: ${cur:-booting}"
+done
+wait "$qpid" || rc=$?
+
+if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+	echo "---- last 30 lines of the console ----" >&2
+	tail -n 30 "$console" >&2
+	die "guest did not finish within ${limit}s (killed)"
+fi
+[ "$rc" -eq 0 ] || { tail -n 30 "$console" >&2; die "QEMU exited with status $rc"; }
+grep -qa '^HARNESS: end selftests' "$console" ||
+	{ tail -n 30 "$console" >&2; die "guest stopped before finishing its tests (crash or panic?)"; }
+log "guest finished"

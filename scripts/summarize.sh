@@ -1,0 +1,111 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Read a guest console log and print TAP: the CPU check, every KUnit case,
+# every selftest (each kselftest_harness case on its own), and one line per
+# kernel splat; then the closing line "N passed, N failed, N skipped".
+# Exit 1 if anything failed or did not run.
+#
+#   summarize.sh CONSOLE_LOG [PREFIX]
+#
+# guest/kunit-suites.list names the KUnit suites that must have run.
+
+. "$(dirname "$0")/lib.sh"
+
+console=${1:?usage: summarize.sh CONSOLE_LOG [PREFIX]}
+prefix=${2:-}
+[ -f "$console" ] || die "no console log at $console"
+
+results=$(tr -d '\r' <"$console" |
+	awk -v prefix="$prefix" -v suites_file="$TOP/guest/kunit-suites.list" '
+function res(status, name, why) {
+	printf "%s %s%s%s\n", status, prefix, name, (why == "" ? "" : " # " why)
+}
+BEGIN {
+	while ((getline l < suites_file) > 0) {
+		sub(/#.*/, "", l); gsub(/[ \t]/, "", l)
+		if (l != "") want[l] = 1
+	}
+	splat = "(BUG:|WARNING:|Oops|Call Trace|Kernel panic|general protection fault|" \
+		"KASAN:|UBSAN:|possible circular locking|suspicious RCU usage|" \
+		"unreferenced object|kernel BUG at)"
+}
+# Kernel messages: "[    1.234567] text"
+/^\[ *[0-9]+\.[0-9]+\] / {
+	k = $0; sub(/^\[ *[0-9]+\.[0-9]+\] /, "", k)
+	if (k ~ splat && nsplat < 20) {
+		res("not ok", "kernel: " k, "kernel splat on the console")
+		nsplat++
+	}
+	# KUnit: "    # Subtest: suite", "    ok 1 case", then "ok 1 suite"
+	if (k ~ /^    # Subtest: /) { suite = k; sub(/^    # Subtest: /, "", suite); ncase[suite] = 0; next }
+	if (suite != "" && k ~ /^    (not )?ok [0-9]+ /) {
+		c = k; sub(/^ *(not )?ok [0-9]+ /, "", c)
+		st = (k ~ /^ *not ok/) ? "not ok" : "ok"
+		why = ""
+		if (c ~ /# SKIP/) { why = c; sub(/.*# SKIP */, "SKIP ", why); sub(/ *# SKIP.*/, "", c) }
+		res(st, "kunit: " suite ": " c, why); ncase[suite]++
+		if (st == "not ok") nfailed_cases[suite]++
+		next
+	}
+	if (suite != "" && k ~ /^(not )?ok [0-9]+ /) {
+		seen[suite] = 1
+		if (ncase[suite] == 0)
+			res(k ~ /^not ok/ ? "not ok" : "ok", "kunit: " suite, "suite result, no cases")
+		else if (k ~ /^not ok/ && nfailed_cases[suite] == 0)
+			res("not ok", "kunit: " suite, "suite failed")
+		suite = ""
+	}
+	next
+}
+/^HARNESS: cpus online=/ {
+	split($0, a, /[= ]/); have = a[4]; want_cpus = a[6]; cpus_seen = 1
+	res(have == want_cpus ? "ok" : "not ok", "guest: " want_cpus " CPUs online", "saw " have)
+	next
+}
+/^HARNESS: start / { t = $3; running = 1; ncases = 0; nfail = 0; next }
+/^HARNESS: end selftests/ { finished = 1; next }
+/^HARNESS: end / {
+	split($4, e, "="); split($5, s, "=")
+	rc = e[2]
+	if (ncases == 0) {
+		if (rc == 0) res("ok", "selftest: " t, s[2] "s")
+		else if (rc == 4) res("ok", "selftest: " t, "SKIP exit 4")
+		else res("not ok", "selftest: " t, "exit " rc (rc == 137 ? " (timeout)" : ""))
+	} else if (rc != 0 && rc != 4 && nfail == 0) {
+		res("not ok", "selftest: " t, "exit " rc " after all cases passed" (rc == 137 ? " (timeout)" : ""))
+	}
+	running = 0; ran[t] = 1
+	next
+}
+running && /^(not )?ok [0-9]+ / {
+	c = $0; sub(/^(not )?ok [0-9]+ /, "", c)
+	st = ($0 ~ /^not ok/) ? "not ok" : "ok"
+	why = ""
+	if (c ~ /# *SKIP/) { why = c; sub(/.*# *SKIP */, "SKIP ", why); sub(/ *# *SKIP.*/, "", c) }
+	if (st == "not ok") nfail++
+	res(st, "selftest: " t ": " c, why); ncases++
+	next
+}
+END {
+	if (!cpus_seen) res("not ok", "guest: booted and ran init", "no HARNESS line on the console")
+	if (running) res("not ok", "selftest: " t, "did not finish (guest crashed or hung)")
+	if (cpus_seen && !finished) res("not ok", "guest: finished its tests", "no end marker")
+	for (w in want) if (!(w in seen)) res("not ok", "kunit: " w, "suite did not run")
+}')
+
+n=0 pass=0 fail=0 skip=0
+echo "TAP version 13"
+while IFS= read -r line; do
+	[ -n "$line" ] || continue
+	n=$((n + 1))
+	status=${line%% *}
+	[ "$status" = not ] && status="not ok" || status=ok
+	rest=${line#"$status" }
+	echo "$status $n $rest"
+	if [ "$status" = "not ok" ]; then fail=$((fail + 1))
+	elif [[ "$rest" == *"# SKIP"* ]]; then skip=$((skip + 1))
+	else pass=$((pass + 1)); fi
+done <<<"$results"
+echo "1..$n"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ] && [ "$n" -gt 0 ]
