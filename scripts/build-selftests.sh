@@ -21,7 +21,7 @@ run_logged "$WORK/logs/headers.log" \
 	make -C "$src" O="$WORK/headers-build" INSTALL_HDR_PATH="$hdr" headers_install ||
 	die "headers_install failed"
 
-mapfile -t tests < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/guest/selftests.list" | awk '{print $1}')
+mapfile -t tests < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$SELFTESTS_LIST" | awk '{print $1}')
 targets=()
 for t in "${tests[@]}"; do targets+=("$out/$t"); done
 

@@ -29,6 +29,9 @@ TREE=$WORK/linux			# git worktree with the series applied
 KBUILD=$WORK/build			# O= for the test kernel
 RESULTS=$CACHE/results/$SERIES_NAME
 
+# The selftests to build and run (see guest/selftests.list).
+SELFTESTS_LIST=${SELFTESTS_LIST:-$TOP/guest/selftests.list}
+
 JOBS=${JOBS:-$(( $(nproc) + 1 ))}
 
 _t0=$(date +%s)

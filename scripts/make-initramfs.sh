@@ -29,8 +29,8 @@ list=$WORK/initramfs.list
 		[ "$a" = busybox ] || echo "slink /bin/$a busybox 0777 0 0"
 	done
 	echo "file /init $TOP/guest/init 0755 0 0"
-	echo "file /selftests.list $TOP/guest/selftests.list 0644 0 0"
-	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/guest/selftests.list" |
+	echo "file /selftests.list $SELFTESTS_LIST 0644 0 0"
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$SELFTESTS_LIST" |
 	while read -r t _; do
 		[ -x "$st/$t" ] || die "selftest $t missing from $st"
 		echo "file /kvm/${t##*/} $st/$t 0755 0 0"

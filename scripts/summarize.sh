@@ -7,7 +7,8 @@
 #
 #   summarize.sh CONSOLE_LOG [PREFIX]
 #
-# guest/kunit-suites.list names the KUnit suites that must have run.
+# guest/kunit-suites.list (or $KUNIT_SUITES_LIST) names the KUnit suites
+# that must have run.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -16,7 +17,7 @@ prefix=${2:-}
 [ -f "$console" ] || die "no console log at $console"
 
 results=$(tr -d '\r' <"$console" |
-	awk -v prefix="$prefix" -v suites_file="$TOP/guest/kunit-suites.list" '
+	awk -v prefix="$prefix" -v suites_file="${KUNIT_SUITES_LIST:-$TOP/guest/kunit-suites.list}" '
 function res(status, name, why) {
 	printf "%s %s%s%s\n", status, prefix, name, (why == "" ? "" : " # " why)
 }
