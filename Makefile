@@ -4,9 +4,10 @@
 
 S := scripts
 
-.PHONY: help test fetch tree kernel selftests initramfs boot summary devtree export clean
+.PHONY: help test bench fetch tree kernel selftests initramfs boot summary devtree export clean
 
 help:
+	@echo "make bench      the main job: base vs patched irq setup latency, table and plot"
 	@echo "make test       fetch, apply, build, boot, run KUnit + selftests, summarize"
 	@echo "make fetch      fetch and unpack the pinned base (series/base.conf)"
 	@echo "make tree       apply the series to a fresh test tree"
@@ -21,6 +22,9 @@ help:
 
 test:
 	$(S)/test.sh
+
+bench:
+	$(S)/bench.sh
 
 fetch:
 	$(S)/fetch-base.sh

@@ -9,6 +9,7 @@ pkgs=(
 	ccache sparse git perl python3 xz-utils file cpio kmod	# harness, checks
 	debian-archive-keyring					# fetching the base
 	qemu-system-x86 busybox-static				# the test guest
+	gnuplot-nox						# the benchmark's plot
 )
 [ "$(id -u)" -eq 0 ] || { echo "error: run as root (apt-get install)" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
