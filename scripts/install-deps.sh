@@ -7,6 +7,7 @@ set -euo pipefail
 pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev	# kernel build
 	ccache sparse git perl python3 xz-utils file cpio kmod	# harness, checks
+	python3-ply python3-git					# checkpatch (spdxcheck.py)
 	debian-archive-keyring					# fetching the base
 	qemu-system-x86 busybox-static				# the test guest
 	gnuplot-nox						# the benchmark's plot
