@@ -37,17 +37,6 @@ stage() {
 	log "== $name done in $(( SECONDS - s ))s"
 }
 
-base_tree() {
-	local dir=$BASE_WORK/linux
-	if [ ! -e "$dir/.git" ]; then
-		mkdir -p "$BASE_WORK"
-		kgit -C "$BASE_TREE" worktree prune
-		kgit -C "$BASE_TREE" worktree add -q --detach "$dir" "$BASE_TAG"
-	fi
-	kgit -C "$dir" checkout -q -f --detach "$BASE_TAG"
-	kgit -C "$dir" clean -q -fdx
-}
-
 list=$RESULTS/bench.list
 timeout=$(( 600 + samples * 4 ))
 echo "x86/irqchip_latency_test $timeout -s -n $samples -v $vms -c $vcpus -H $hogs -r $routes" >"$list"
@@ -55,7 +44,7 @@ export SELFTESTS_LIST=$list
 
 stage fetch            "$S/fetch-base.sh"
 stage "apply series"   "$S/apply-series.sh"
-stage "base tree"      base_tree
+stage "base tree"      base_worktree
 stage "kernel (base)"  "$S/build-kernel.sh" "$BASE_WORK/linux" "$BASE_WORK/build"
 stage "kernel (patched)" "$S/build-kernel.sh" "$TREE" "$KBUILD"
 stage "selftest (from the patched tree)" "$S/build-selftests.sh"

@@ -42,15 +42,20 @@ kmake -s O="$cfg" tinyconfig >/dev/null
 	{ cat "$cfg/merge.log" >&2; die "merge_config.sh failed"; }
 kmake -s O="$cfg" olddefconfig >/dev/null
 
+# Every symbol asked for must have the value its last fragment gave it.
 missing=()
 while IFS= read -r line; do
 	case "$line" in
 	CONFIG_*=n) want="# ${line%=n} is not set" ;;
+	"# CONFIG_"*" is not set") want=$line; line=${line#\# }; line="${line% is not set}=n" ;;
 	CONFIG_*=*) want=$line ;;
 	*) continue ;;
 	esac
 	grep -qxF "$want" "$cfg/.config" || missing+=("$line")
-done < <(cat "${frags[@]}")
+done < <(cat "${frags[@]}" | sed -n -e 's/^\(CONFIG_[A-Za-z0-9_]*\)=.*/&\t\1/p' \
+	-e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/&\t\1/p' |
+	awk -F'\t' '{ last[$2] = $1; order[$2] = NR } END { for (k in last) print order[k] "\t" last[k] }' |
+	sort -n | cut -f2-)
 [ ${#missing[@]} -eq 0 ] ||
 	die "these config options did not stick after olddefconfig (unmet dependencies?): ${missing[*]}"
 

@@ -26,11 +26,11 @@ targets=()
 for t in "${tests[@]}"; do targets+=("$out/$t"); done
 
 log "building ${#tests[@]} KVM selftests in $out"
-run_logged "$WORK/logs/selftests-build.log" \
+run_logged "$out/build.log" \
 	make -C "$src/tools/testing/selftests/kvm" -j"$JOBS" OUTPUT="$out" \
 		CC="ccache gcc" KHDR_INCLUDES="-isystem $hdr/include" USERLDFLAGS=-static \
 		"${targets[@]}" ||
-	die "selftests build failed (log: $WORK/logs/selftests-build.log)"
+	die "selftests build failed (log: $out/build.log)"
 for t in "${targets[@]}"; do
 	[ -x "$t" ] || die "selftest $t was not built"
 	file "$t" 2>/dev/null | grep -q 'statically linked' || die "$t is not statically linked"

@@ -4,8 +4,7 @@
 # check its sha256, unpack it and make it a git repository with one commit
 # tagged $BASE_TAG.  Reused when it is already there.
 #
-# Never touches the system's apt configuration.  The mirror is the one the
-# system's own sources use for the same archive; DEBIAN_MIRROR overrides it.
+# Never touches the system's apt configuration (see apt_private in lib.sh).
 
 . "$(dirname "$0")/lib.sh"
 
@@ -17,44 +16,9 @@ fi
 
 need apt-get apt-cache dpkg-deb sha256sum tar xz git
 
-find_mirror() {
-	# The system's URI whose last component is the archive we want.
-	local f
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
-		 /etc/apt/sources.list.d/*.sources; do
-		[ -r "$f" ] || continue
-		sed -n -e 's/^URIs:[[:space:]]*//p' \
-		       -e 's/^deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?\([^[:space:]]\+\).*/\2/p' "$f"
-	done | tr ' ' '\n' | sed 's:/*$::' | grep -m1 "/${BASE_ARCHIVE}\$" || true
-}
-
-MIRROR=${DEBIAN_MIRROR:-$(find_mirror)}
-[ -n "$MIRROR" ] ||
-	die "no apt source for the '$BASE_ARCHIVE' archive in /etc/apt; set DEBIAN_MIRROR=<uri>"
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
-[ -r "$KEYRING" ] || die "$KEYRING missing (apt-get install debian-archive-keyring)"
-
-APTDIR=$CACHE/apt/$BASE_ARCHIVE-$BASE_SUITE
-mkdir -p "$APTDIR/sources" "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial"
-cat >"$APTDIR/sources/base.sources" <<EOF
-Types: deb
-URIs: $MIRROR
-Suites: $BASE_SUITE
-Components: main
-Signed-By: $KEYRING
-EOF
-APT_OPTS=(-o Dir::Etc::SourceList=/dev/null
-	  -o Dir::Etc::SourceParts="$APTDIR/sources"
-	  -o Dir::State::Lists="$APTDIR/lists"
-	  -o Dir::Cache="$APTDIR/cache"
-	  -o Dir::Etc::Preferences=/dev/null
-	  -o Dir::Etc::PreferencesParts=/dev/null
-	  -o APT::Architecture=amd64
-	  -o APT::Sandbox::User=root)
+apt_private "$BASE_ARCHIVE" "$BASE_SUITE" deb
 
 log "fetching $BASE_PACKAGE=$BASE_VERSION from $BASE_SUITE"
-apt-get "${APT_OPTS[@]}" -q update >"$APTDIR/update.log" 2>&1 ||
-	{ cat "$APTDIR/update.log" >&2; die "apt-get update for $BASE_SUITE failed"; }
 
 offered=$(apt-cache "${APT_OPTS[@]}" madison "$BASE_PACKAGE" | awk -F'|' '{gsub(/ /,"",$2); print $2}')
 if ! grep -qxF "$BASE_VERSION" <<<"$offered"; then

@@ -11,6 +11,8 @@ pkgs=(
 	debian-archive-keyring					# fetching the base
 	qemu-system-x86 busybox-static				# the test guest
 	gnuplot-nox						# the benchmark's plot
+	gcc-s390x-linux-gnu gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu	# check-cross.sh
+	gcc-powerpc64le-linux-gnu gcc-powerpc-linux-gnu gcc-mips64el-linux-gnuabi64
 )
 [ "$(id -u)" -eq 0 ] || { echo "error: run as root (apt-get install)" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive

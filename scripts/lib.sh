@@ -5,6 +5,7 @@
 set -euo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SCRIPTS=$TOP/scripts
 
 # Everything large (kernel trees, build output, initramfs, logs) lives here,
 # never in the repository.
@@ -16,10 +17,12 @@ SERIES_DIR=$(cd "$SERIES_DIR" 2>/dev/null && pwd) ||
 	{ echo "error: series directory '${SERIES_DIR}' does not exist" >&2; exit 1; }
 SERIES_NAME=$(basename "$SERIES_DIR")
 
+# The pin, which the environment may override for one run (see base.conf).
+_pin=(BASE_PACKAGE BASE_VERSION BASE_SHA256 BASE_UPSTREAM BASE_ARCHIVE BASE_SUITE)
+for _v in "${_pin[@]}"; do eval "_env_$_v=\${$_v-}"; done
 # shellcheck source=../series/base.conf
 . "$SERIES_DIR/base.conf"
-# Allow the pin to be overridden from the environment (see base.conf).
-BASE_PACKAGE=${OVERRIDE_PACKAGE:-$BASE_PACKAGE}
+for _v in "${_pin[@]}"; do eval "[ -z \"\$_env_$_v\" ] || $_v=\$_env_$_v"; done
 
 BASE_ID="${BASE_PACKAGE}_${BASE_VERSION}"
 BASE_TREE=$CACHE/base/$BASE_ID/linux	# pristine git repo, tag $BASE_TAG
@@ -71,6 +74,55 @@ run_logged() {
 	return "$rc"
 }
 
+# A private apt configuration for one Debian archive and suite(s), never the
+# system's: sets APT_OPTS for apt-get/apt-cache and runs apt-get update.  The
+# mirror is the one the system's own sources use for that archive
+# ("debian", "debian-security"); DEBIAN_MIRROR overrides it.
+#   apt_private ARCHIVE "SUITE..." "deb [deb-src]"
+apt_private() {
+	local archive=$1 suites=$2 types=$3 mirror f dir
+	mirror=${DEBIAN_MIRROR:-$(
+		for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+			 /etc/apt/sources.list.d/*.sources; do
+			[ -r "$f" ] || continue
+			sed -n -e 's/^URIs:[[:space:]]*//p' \
+			       -e 's/^deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?\([^[:space:]]\+\).*/\2/p' "$f"
+		done | tr ' ' '\n' | sed 's:/*$::' | grep -m1 "/${archive}\$" || true)}
+	[ -n "$mirror" ] ||
+		die "no apt source for the '$archive' archive in /etc/apt; set DEBIAN_MIRROR=<uri>"
+	[ -r /usr/share/keyrings/debian-archive-keyring.gpg ] ||
+		die "no Debian archive keyring (apt-get install debian-archive-keyring)"
+	dir=$CACHE/apt/$archive-${suites// /-}
+	mkdir -p "$dir/sources" "$dir/lists/partial" "$dir/cache/archives/partial"
+	printf 'Types: %s\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: %s\n' \
+		"$types" "$mirror" "$suites" /usr/share/keyrings/debian-archive-keyring.gpg \
+		>"$dir/sources/private.sources"
+	APT_OPTS=(-o Dir::Etc::SourceList=/dev/null
+		  -o Dir::Etc::SourceParts="$dir/sources"
+		  -o Dir::State::Lists="$dir/lists"
+		  -o Dir::Cache="$dir/cache"
+		  -o Dir::Etc::Preferences=/dev/null
+		  -o Dir::Etc::PreferencesParts=/dev/null
+		  -o APT::Architecture=amd64
+		  -o APT::Sandbox::User=root)
+	apt-get "${APT_OPTS[@]}" -q update >"$dir/update.log" 2>&1 ||
+		{ cat "$dir/update.log" >&2; die "apt-get update for $archive $suites failed"; }
+}
+
 # git in the base repository or a worktree, never touching user config.
 kgit() { git -c user.name="KVM series harness" -c user.email="harness@localhost" \
 	-c advice.detachedHead=false "$@"; }
+
+# A pristine worktree of the base, for the A/B builds and checks; prints its
+# path.  $CACHE/work/<series>-base/linux
+base_worktree() {
+	local dir=$CACHE/work/$SERIES_NAME-base/linux
+	if [ ! -e "$dir/.git" ]; then
+		mkdir -p "$(dirname "$dir")"
+		kgit -C "$BASE_TREE" worktree prune
+		kgit -C "$BASE_TREE" worktree add -q --detach "$dir" "$BASE_TAG" >&2
+	fi
+	kgit -C "$dir" checkout -q -f --detach "$BASE_TAG" >&2
+	kgit -C "$dir" clean -q -fdx >&2
+	echo "$dir"
+}

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Read a guest console log and print TAP: the CPU check, every KUnit case,
+# Read a guest console log and print TAP: the host's checks ($CHECK_RESULTS,
+# files of "ok NAME" / "not ok NAME # why" lines), the CPU check, every KUnit case,
 # every selftest (each kselftest_harness case on its own), and one line per
 # kernel splat; then the closing line "N passed, N failed, N skipped".
 # Exit 1 if anything failed or did not run.
@@ -93,6 +94,14 @@ END {
 	if (cpus_seen && !finished) res("not ok", "guest: finished its tests", "no end marker")
 	for (w in want) if (!(w in seen)) res("not ok", "kunit: " w, "suite did not run")
 }')
+
+# Results of the checks that ran on the host ("ok NAME" / "not ok NAME # why").
+host=""
+for f in ${CHECK_RESULTS:-}; do
+	[ -f "$f" ] || die "no check results in $f"
+	host+="$(cat "$f")"$'\n'
+done
+results="$host$results"
 
 n=0 pass=0 fail=0 skip=0
 echo "TAP version 13"

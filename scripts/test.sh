@@ -1,8 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The test command: fetch the base, apply the series, build the test kernel
-# and the selftests, boot the guest, run KUnit and the selftests, and print
-# TAP with a closing "N passed, N failed, N skipped".  Exit 1 on any failure.
+# The test command: fetch the base, apply the series, run the robot's checks
+# (checkpatch, per-patch builds, sparse and W=1, cross-arch builds), build
+# and boot the test kernel, run KUnit and the selftests, and print TAP with a
+# closing "N passed, N failed, N skipped".  Exit 1 on any failure.
+#
+# SKIP_CROSS=1 leaves out the cross-arch builds (reported as skipped).
 
 . "$(dirname "$0")/lib.sh"
 
@@ -12,14 +15,31 @@ stage() {
 	log "== $name"
 	"$@" || die "stage '$name' failed"
 	log "== $name done in $(( SECONDS - s ))s"
+	echo "$name $(( SECONDS - s ))" >>"$checks/times"
 }
 
-S=$TOP/scripts
-stage fetch      "$S/fetch-base.sh"
-stage apply      "$S/apply-series.sh"
-stage kernel     "$S/build-kernel.sh"
-stage selftests  "$S/build-selftests.sh"
-stage initramfs  "$S/make-initramfs.sh"
-stage boot       "$S/run-guest.sh"
-log "== results ($SERIES_NAME on $BASE_UPSTREAM, total $(( SECONDS ))s)"
-"$S/summarize.sh" "$WORK/logs/console.log"
+S=$SCRIPTS
+checks=$WORK/checks
+rm -rf "$checks"
+mkdir -p "$checks" "$WORK/logs"
+
+stage fetch          "$S/fetch-base.sh"
+stage apply          "$S/apply-series.sh"
+stage checkpatch     "$S/check-patches.sh" "$checks/1-patches"
+stage "per-patch builds" "$S/check-bisect.sh" "$checks/2-bisect"
+stage kernel         "$S/build-kernel.sh"
+stage selftests      "$S/build-selftests.sh"
+stage initramfs      "$S/make-initramfs.sh"
+boot_ok=1
+stage boot           "$S/run-guest.sh" || boot_ok=0
+stage "sparse + W=1" "$S/check-warnings.sh" "$checks/3-warnings"
+if [ "${SKIP_CROSS:-0}" = 1 ]; then
+	echo "ok cross-arch builds # SKIP SKIP_CROSS=1" >"$checks/4-cross"
+else
+	stage "cross-arch builds" "$S/check-cross.sh" "$checks/4-cross"
+fi
+
+log "== results ($SERIES_NAME on $BASE_UPSTREAM, total ${SECONDS}s)"
+sed 's/^/  stage time (s): /' "$checks/times" >&2
+[ "$boot_ok" = 1 ] || log "the guest run failed; its results below are incomplete"
+CHECK_RESULTS="$(ls "$checks"/[0-9]-*)" "$S/summarize.sh" "$WORK/logs/console.log"

@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Per-patch builds, as the robot does them: check out the base and then each
+# commit of the series in the test tree and build the test kernel (with
+# CONFIG_WERROR, so a new warning fails) incrementally in $KBUILD; after a
+# commit that touches the KVM selftests, also build the listed selftests that
+# exist at that commit and fail on any compiler warning.  Ends with the tree
+# back at the series' tip, so the test kernel is already built.
+#
+#   check-bisect.sh RESULT_FILE
+
+. "$(dirname "$0")/lib.sh"
+need git
+
+out=${1:?usage: check-bisect.sh RESULT_FILE}
+: >"$out"
+branch=test-$SERIES_NAME
+kgit -C "$TREE" rev-parse -q --verify "refs/heads/$branch" >/dev/null ||
+	die "no test tree; run apply-series.sh first"
+[ -z "$(kgit -C "$TREE" status --porcelain)" ] || die "$TREE has local changes"
+trap 'kgit -C "$TREE" checkout -q "$branch"' EXIT
+
+mapfile -t commits < <(kgit -C "$TREE" rev-list --reverse "$BASE_TAG..$branch")
+n=0
+for c in "$BASE_TAG" "${commits[@]}"; do
+	kgit -C "$TREE" checkout -q --detach "$c"
+	if [ "$c" = "$BASE_TAG" ]; then
+		name="base $BASE_UPSTREAM"
+	else
+		n=$((n + 1))
+		name="patch $n/${#commits[@]} $(kgit -C "$TREE" log -1 --format=%s "$c")"
+	fi
+	log "building after $name"
+	if "$SCRIPTS/build-kernel.sh" "$TREE" "$KBUILD" >"$WORK/logs/bisect-$n.log" 2>&1; then
+		echo "ok build x86_64 -Werror: $name" >>"$out"
+	else
+		echo "not ok build x86_64 -Werror: $name # log: $WORK/logs/bisect-$n.log" >>"$out"
+		tail -n 20 "$WORK/logs/bisect-$n.log" >&2
+		continue
+	fi
+
+	[ "$c" != "$BASE_TAG" ] && [ -n "$(kgit -C "$TREE" diff --name-only "$c~" "$c" -- tools/testing/selftests/kvm)" ] ||
+		continue
+	list=$WORK/bisect-selftests.list
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/guest/selftests.list" | while read -r t rest; do
+		if [ -f "$TREE/tools/testing/selftests/kvm/$t.c" ]; then echo "$t $rest"; fi
+	done >"$list"
+	st=$WORK/bisect-selftests
+	if SELFTESTS_LIST=$list "$SCRIPTS/build-selftests.sh" "$TREE" "$st" >"$WORK/logs/bisect-st-$n.log" 2>&1 &&
+	   ! grep -q 'warning:' "$st/build.log"; then
+		echo "ok build selftests, no warnings: $name" >>"$out"
+	else
+		echo "not ok build selftests, no warnings: $name # $(grep -m1 'warning:\|error' "$st/build.log" "$WORK/logs/bisect-st-$n.log" | head -n 1)" >>"$out"
+	fi
+done
+cat "$out"
