@@ -4,11 +4,12 @@
 
 S := scripts
 
-.PHONY: help test bench fetch tree kernel selftests initramfs boot summary devtree export clean
+.PHONY: help test bench debug-test fetch tree kernel selftests initramfs boot summary devtree export clean
 
 help:
 	@echo "make bench      the main job: base vs patched irq setup latency, table and plot"
 	@echo "make test       fetch, apply, build, boot, run KUnit + selftests, summarize"
+	@echo "make debug-test the same tests on a KASAN/lockdep/kmemleak kernel"
 	@echo "make fetch      fetch and unpack the pinned base (series/base.conf)"
 	@echo "make tree       apply the series to a fresh test tree"
 	@echo "make kernel     build the test kernel"
@@ -25,6 +26,9 @@ test:
 
 bench:
 	$(S)/bench.sh
+
+debug-test:
+	$(S)/debug-test.sh
 
 fetch:
 	$(S)/fetch-base.sh

@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The tests on a debug kernel: config/kvm-debug.config (KASAN, lockdep,
+# PROVE_RCU, DEBUG_OBJECTS_RCU_HEAD, kmemleak, failslab) on top of the test
+# kernel's config, built in its own directory, booted with the same guest.
+# Any KASAN, lockdep, RCU or kmemleak report on the console fails the run.
+
+. "$(dirname "$0")/lib.sh"
+
+stage() {
+	local name=$1; shift
+	local s=$SECONDS
+	log "== $name"
+	"$@" || die "stage '$name' failed"
+	log "== $name done in $(( SECONDS - s ))s"
+}
+
+export EXTRA_FRAGMENTS="$TOP/config/kvm-debug.config"
+export GUEST_TIMEOUT=${GUEST_TIMEOUT:-2400}
+S=$SCRIPTS
+out=$WORK/build-debug
+console=$WORK/logs/console-debug.log
+
+stage fetch            "$S/fetch-base.sh"
+stage apply            "$S/apply-series.sh"
+stage "debug kernel"   "$S/build-kernel.sh" "$TREE" "$out"
+stage selftests        "$S/build-selftests.sh"
+stage initramfs        "$S/make-initramfs.sh"
+stage "boot (debug)"   "$S/run-guest.sh" "$out/arch/x86/boot/bzImage" "$WORK/initramfs.cpio" "$console" ||
+	true
+log "== results on the debug kernel ($SERIES_NAME on $BASE_UPSTREAM, total ${SECONDS}s)"
+"$S/summarize.sh" "$console" "debug: "
