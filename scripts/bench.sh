@@ -25,17 +25,10 @@ routes=${BENCH_ROUTES:-32}
 export GUEST_CPUS=${GUEST_CPUS:-2}
 
 S=$TOP/scripts
+STAGE_HINT="no table was produced"
 BASE_WORK=$CACHE/work/$SERIES_NAME-base
 mkdir -p "$RESULTS"
 rm -f "$RESULTS"/*.csv "$RESULTS"/*.dat "$RESULTS"/*.png "$RESULTS"/console-*.log
-
-stage() {
-	local name=$1; shift
-	local s=$SECONDS
-	log "== $name"
-	"$@" || die "benchmark stage '$name' failed; no table was produced"
-	log "== $name done in $(( SECONDS - s ))s"
-}
 
 list=$RESULTS/bench.list
 timeout=$(( 600 + samples * 4 ))

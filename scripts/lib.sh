@@ -126,3 +126,15 @@ base_worktree() {
 	kgit -C "$dir" clean -q -fdx >&2
 	echo "$dir"
 }
+
+# Run one named stage of a longer job: log its start and its time, and stop
+# the job if it fails.  $STAGE_TIMES, if set, collects "name seconds" lines;
+# $STAGE_HINT is added to the failure message.
+stage() {
+	local name=$1 s=$SECONDS
+	shift
+	log "== $name"
+	"$@" || die "stage '$name' failed${STAGE_HINT:+; $STAGE_HINT}"
+	log "== $name done in $(( SECONDS - s ))s"
+	[ -z "${STAGE_TIMES:-}" ] || echo "$name $(( SECONDS - s ))" >>"$STAGE_TIMES"
+}
