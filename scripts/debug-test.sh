@@ -8,6 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 export EXTRA_FRAGMENTS="$TOP/config/kvm-debug.config"
+export SELFTESTS_LIST=$TOP/guest/debug-tests.list
 export GUEST_TIMEOUT=${GUEST_TIMEOUT:-2400}
 S=$SCRIPTS
 out=$WORK/build-debug
@@ -17,6 +18,14 @@ stage fetch            "$S/fetch-base.sh"
 stage apply            "$S/apply-series.sh"
 stage "debug kernel"   "$S/build-kernel.sh" "$TREE" "$out"
 stage selftests        "$S/build-selftests.sh"
+# The guest-side fault injection program, after the listed selftests.
+fault_inject() {
+	gcc -static -O2 -Wall -Werror -isystem "$WORK/headers/include" \
+		-o "$WORK/fault-inject" "$TOP/guest/fault-inject.c" &&
+	{ cat "$TOP/guest/debug-tests.list"; echo "$WORK/fault-inject 900"; } >"$WORK/debug-tests.list"
+}
+stage "fault-inject"   fault_inject
+export SELFTESTS_LIST=$WORK/debug-tests.list
 stage initramfs        "$S/make-initramfs.sh"
 # A guest that hangs or crashes still gets its partial results summarized.
 boot() { "$S/run-guest.sh" "$out/arch/x86/boot/bzImage" "$WORK/initramfs.cpio" "$console" || true; }

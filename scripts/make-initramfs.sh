@@ -32,8 +32,12 @@ list=$WORK/initramfs.list
 	echo "file /selftests.list $SELFTESTS_LIST 0644 0 0"
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$SELFTESTS_LIST" |
 	while read -r t _; do
-		[ -x "$st/$t" ] || die "selftest $t missing from $st"
-		echo "file /kvm/${t##*/} $st/$t 0755 0 0"
+		case "$t" in
+		/*) f=$t ;;		# a program of the harness's own
+		*) f=$st/$t ;;
+		esac
+		[ -x "$f" ] || die "test program $f missing"
+		echo "file /kvm/${t##*/} $f 0755 0 0"
 	done
 	for f in ${EXTRA_GUEST_FILES:-}; do
 		echo "file /kvm/$(basename "$f") $f 0755 0 0"

@@ -59,12 +59,20 @@ BEGIN {
 	}
 	next
 }
+/^HARNESS: kmemleak begin/ { leaks = 0; in_leak = 1; next }
+/^HARNESS: kmemleak end/ {
+	in_leak = 0
+	res(leaks ? "not ok" : "ok", "kmemleak: no unreferenced objects", leaks ? leaks " reported" : "")
+	next
+}
+in_leak && /^unreferenced object/ { leaks++; if (leaks <= 5) print "  " $0 > "/dev/stderr"; next }
+in_leak { next }
 /^HARNESS: cpus online=/ {
 	split($0, a, /[= ]/); have = a[4]; want_cpus = a[6]; cpus_seen = 1
 	res(have == want_cpus ? "ok" : "not ok", "guest: " want_cpus " CPUs online", "saw " have)
 	next
 }
-/^HARNESS: start / { t = $3; running = 1; ncases = 0; nfail = 0; next }
+/^HARNESS: start / { t = $3; sub(/^\/.*\//, "", t); running = 1; ncases = 0; nfail = 0; next }
 /^HARNESS: end selftests/ { finished = 1; next }
 /^HARNESS: end / {
 	split($4, e, "="); split($5, s, "=")
