@@ -28,7 +28,7 @@ done
 cover=$(ls "$SERIES_DIR"/0000-cover-letter.patch 2>/dev/null || true)
 
 # What the test tree is made of: the base and every patch's bytes.
-stamp=$( { echo "$BASE_ID"; for p in "${patches[@]}"; do sha256sum "$SERIES_DIR/$p"; done; } |
+stamp=$( { echo "$BASE_ID"; for p in "${patches[@]}"; do echo "$p $(sha256sum <"$SERIES_DIR/$p")"; done; } |
 	sha256sum | cut -d' ' -f1)
 
 if [ "$mode" = test ] && [ -f "$WORK/applied" ] && [ "$(cat "$WORK/applied")" = "$stamp" ] &&

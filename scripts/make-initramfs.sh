@@ -39,9 +39,6 @@ list=$WORK/initramfs.list
 		[ -x "$f" ] || die "test program $f missing"
 		echo "file /kvm/${t##*/} $f 0755 0 0"
 	done
-	for f in ${EXTRA_GUEST_FILES:-}; do
-		echo "file /kvm/$(basename "$f") $f 0755 0 0"
-	done
 } >"$list"
 "$gen" "$list" >"$out.tmp" || die "gen_init_cpio failed"
 mv "$out.tmp" "$out"
