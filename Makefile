@@ -4,12 +4,13 @@
 
 S := scripts
 
-.PHONY: help test bench debug-test fetch tree kernel selftests initramfs boot summary devtree export clean
+.PHONY: help test bench debug-test debug-test-base fetch tree kernel selftests initramfs boot summary devtree export clean
 
 help:
 	@echo "make bench      the main job: base vs patched irq setup latency, table and plot"
 	@echo "make test       fetch, apply, build, boot, run KUnit + selftests, summarize"
 	@echo "make debug-test the same tests on a KASAN/lockdep/kmemleak kernel"
+	@echo "make debug-test-base  the same on the pristine base, for comparison"
 	@echo "make fetch      fetch and unpack the pinned base (series/base.conf)"
 	@echo "make tree       apply the series to a fresh test tree"
 	@echo "make kernel     build the test kernel"
@@ -29,6 +30,9 @@ bench:
 
 debug-test:
 	$(S)/debug-test.sh
+
+debug-test-base:
+	$(S)/debug-test.sh --base
 
 fetch:
 	$(S)/fetch-base.sh

@@ -4,6 +4,10 @@
 # PROVE_RCU, DEBUG_OBJECTS_RCU_HEAD, kmemleak, failslab) on top of the test
 # kernel's config, built in its own directory, booted with the same guest.
 # Any KASAN, lockdep, RCU or kmemleak report on the console fails the run.
+#
+#   debug-test.sh          the series' kernel
+#   debug-test.sh --base   the pristine base kernel with the same test
+#                          programs (built from the series), for comparison
 
 . "$(dirname "$0")/lib.sh"
 
@@ -11,12 +15,17 @@ export EXTRA_FRAGMENTS="$TOP/config/kvm-debug.config"
 export SELFTESTS_LIST=$TOP/guest/debug-tests.list
 export GUEST_TIMEOUT=${GUEST_TIMEOUT:-2400}
 S=$SCRIPTS
-out=$WORK/build-debug
-console=$WORK/logs/console-debug.log
+which=series src=$TREE out=$WORK/build-debug
+if [ "${1:-}" = --base ]; then
+	which=base out=$CACHE/work/$SERIES_NAME-base/build-debug
+	export KUNIT_SUITES_LIST=/dev/null	# the suites come with the series
+fi
+console=$WORK/logs/console-debug-$which.log
 
 stage fetch            "$S/fetch-base.sh"
 stage apply            "$S/apply-series.sh"
-stage "debug kernel"   "$S/build-kernel.sh" "$TREE" "$out"
+[ "$which" = series ] || src=$(base_worktree)
+stage "debug kernel ($which)" "$S/build-kernel.sh" "$src" "$out"
 stage selftests        "$S/build-selftests.sh"
 # The guest-side fault injection program, after the listed selftests.
 fault_inject() {
@@ -29,6 +38,6 @@ export SELFTESTS_LIST=$WORK/debug-tests.list
 stage initramfs        "$S/make-initramfs.sh"
 # A guest that hangs or crashes still gets its partial results summarized.
 boot() { "$S/run-guest.sh" "$out/arch/x86/boot/bzImage" "$WORK/initramfs.cpio" "$console" || true; }
-stage "boot (debug)"   boot
-log "== results on the debug kernel ($SERIES_NAME on $BASE_UPSTREAM, total ${SECONDS}s)"
-"$S/summarize.sh" "$console" "debug: "
+stage "boot (debug, $which)" boot
+log "== results on the debug kernel ($which; $SERIES_NAME on $BASE_UPSTREAM, total ${SECONDS}s)"
+"$S/summarize.sh" "$console" "debug-$which: "

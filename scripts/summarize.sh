@@ -34,9 +34,13 @@ BEGIN {
 # Kernel messages: "[    1.234567] text"
 /^\[ *[0-9]+\.[0-9]+\] / {
 	k = $0; sub(/^\[ *[0-9]+\.[0-9]+\] /, "", k)
+	if (ctx > 0) { print "  | " k > "/dev/stderr"; ctx-- }
 	if (k ~ splat && nsplat < 20) {
 		res("not ok", "kernel: " k, "kernel splat on the console")
 		nsplat++
+		# The excerpt that follows a splat goes to stderr, beside the TAP.
+		print "  console after: " k > "/dev/stderr"
+		ctx = 25
 	}
 	# KUnit: "    # Subtest: suite", "    ok 1 case", then "ok 1 suite"
 	if (k ~ /^    # Subtest: /) { suite = k; sub(/^    # Subtest: /, "", suite); ncase[suite] = 0; next }
