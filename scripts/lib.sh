@@ -48,11 +48,11 @@ need() {
 		command -v "$c" >/dev/null 2>&1 || missing+=("$c")
 	done
 	[ ${#missing[@]} -eq 0 ] ||
-		die "missing tool(s): ${missing[*]} (see README.md: apt-get install the packages .ci/run installs)"
+		die "missing tool(s): ${missing[*]} (scripts/install-deps.sh installs what the harness needs)"
 }
 
-# Run a long command, printing a dot line every 30 s so a log shows progress,
-# and the command's elapsed time when it ends.  Output goes to $1.
+# Run a long command, printing a progress line every 30 s,
+# and the log's tail if it fails.  Output goes to $1.
 run_logged() {
 	local logf=$1; shift
 	local start=$SECONDS next=$(( SECONDS + 30 )) rc=0

@@ -35,8 +35,8 @@ while kill -0 "$qpid" 2>/dev/null; do
 	for _ in 1 2 3 4 5 6; do sleep 5; kill -0 "$qpid" 2>/dev/null || break 2; done
 	cur=$(grep -a '^HARNESS: start ' "$console" | tail -n 1 | cut -d' ' -f3 || true)
 	cur=${cur##*/}
-	cur=${cur##*/}
-	log "  ... guest running; current selftest: ${cur:-booting}"
+	done_n=$(grep -acE '^(not )?ok [0-9]+ ' "$console" || true)
+	log "  ... guest running; current selftest: ${cur:-booting} ($done_n results so far)"
 done
 wait "$qpid" || rc=$?
 
