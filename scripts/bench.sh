@@ -26,7 +26,6 @@ export GUEST_CPUS=${GUEST_CPUS:-2}
 
 S=$TOP/scripts
 STAGE_HINT="no table was produced"
-BASE_WORK=$CACHE/work/$SERIES_NAME-base
 mkdir -p "$RESULTS"
 rm -f "$RESULTS"/*.csv "$RESULTS"/*.dat "$RESULTS"/*.png "$RESULTS"/console-*.log
 

@@ -17,7 +17,7 @@ export GUEST_TIMEOUT=${GUEST_TIMEOUT:-2400}
 S=$SCRIPTS
 which=series src=$TREE out=$WORK/build-debug
 if [ "${1:-}" = --base ]; then
-	which=base out=$CACHE/work/$SERIES_NAME-base/build-debug
+	which=base out=$BASE_WORK/build-debug
 	export KUNIT_SUITES_LIST=/dev/null	# the suites come with the series
 fi
 console=$WORK/logs/console-debug-$which.log

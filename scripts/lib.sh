@@ -31,6 +31,7 @@ WORK=$CACHE/work/$SERIES_NAME		# test tree, build output, guest files
 TREE=$WORK/linux			# git worktree with the series applied
 KBUILD=$WORK/build			# O= for the test kernel
 RESULTS=$CACHE/results/$SERIES_NAME
+BASE_WORK=$CACHE/work/$SERIES_NAME-base	# pristine base worktree and its builds
 
 # The selftests to build and run (see guest/selftests.list).
 SELFTESTS_LIST=${SELFTESTS_LIST:-$TOP/guest/selftests.list}
@@ -114,9 +115,9 @@ kgit() { git -c user.name="KVM series harness" -c user.email="harness@localhost"
 	-c advice.detachedHead=false "$@"; }
 
 # A pristine worktree of the base, for the A/B builds and checks; prints its
-# path.  $CACHE/work/<series>-base/linux
+# path, $BASE_WORK/linux.
 base_worktree() {
-	local dir=$CACHE/work/$SERIES_NAME-base/linux
+	local dir=$BASE_WORK/linux
 	if [ ! -e "$dir/.git" ]; then
 		mkdir -p "$(dirname "$dir")"
 		kgit -C "$BASE_TREE" worktree prune
