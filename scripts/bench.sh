@@ -8,9 +8,11 @@
 #
 # Knobs (environment):
 #   BENCH_SAMPLES=300   samples per ioctl and load
-#   BENCH_VMS=2         background VMs       BENCH_VCPUS=1  vCPUs each
-#   BENCH_HOGS=16       CPU hogs             BENCH_ROUTES=32 MSI routes
-#   GUEST_CPUS=2        guest CPUs           GUEST_MEM=2G
+#   BENCH_VMS           background VMs       BENCH_VCPUS=1  vCPUs each
+#   BENCH_HOGS          CPU hogs             BENCH_ROUTES=32 MSI routes
+#   GUEST_CPUS          guest CPUs           GUEST_MEM=2G
+# BENCH_VMS, BENCH_HOGS and GUEST_CPUS default to the series' harness.conf
+# (series/: 2 VMs, 16 hogs, 2 CPUs; series-6.1/: 2 VMs, 48 hogs, 1 CPU).
 # Timing is reported, never judged: this fails only if a run produced no
 # numbers (build failure, guest hang or crash, a failed ioctl).
 
@@ -18,11 +20,11 @@
 need gnuplot awk sort
 
 samples=${BENCH_SAMPLES:-300}
-vms=${BENCH_VMS:-2}
+vms=${BENCH_VMS:-$SERIES_BENCH_VMS}
 vcpus=${BENCH_VCPUS:-1}
-hogs=${BENCH_HOGS:-16}
+hogs=${BENCH_HOGS:-$SERIES_BENCH_HOGS}
 routes=${BENCH_ROUTES:-32}
-export GUEST_CPUS=${GUEST_CPUS:-2}
+export GUEST_CPUS=${GUEST_CPUS:-$SERIES_BENCH_CPUS}
 
 S=$TOP/scripts
 STAGE_HINT="no table was produced"
@@ -31,7 +33,7 @@ rm -f "$RESULTS"/*.csv "$RESULTS"/*.dat "$RESULTS"/*.png "$RESULTS"/console-*.lo
 
 list=$RESULTS/bench.list
 timeout=$(( 600 + samples * 4 ))
-echo "x86/irqchip_latency_test $timeout -s -n $samples -v $vms -c $vcpus -H $hogs -r $routes" >"$list"
+echo "$SERIES_X86_DIR/irqchip_latency_test $timeout -s -n $samples -v $vms -c $vcpus -H $hogs -r $routes" >"$list"
 export SELFTESTS_LIST=$list
 
 stage fetch            "$S/fetch-base.sh"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Build the KVM selftests named in guest/selftests.list, statically linked,
+# Build the KVM selftests named in $SELFTESTS_LIST (the series' list), statically linked,
 # from the test tree.  The uapi headers are installed under $WORK, not in the
 # source tree (which would make later O= kernel builds refuse to run).
 #
@@ -27,7 +27,9 @@ targets=()
 for t in "${tests[@]}"; do targets+=("$out/$t"); done
 
 log "building ${#tests[@]} KVM selftests in $out"
-run_logged "$out/build.log" \
+# Static binaries: USERLDFLAGS for newer trees; older ones (6.1) only
+# append to LDFLAGS, which make takes from the environment.
+run_logged "$out/build.log" env LDFLAGS=-static \
 	make -C "$src/tools/testing/selftests/kvm" -j"$JOBS" OUTPUT="$out" \
 		CC="ccache gcc" KHDR_INCLUDES="-isystem $hdr/include" USERLDFLAGS=-static \
 		"${targets[@]}" ||

@@ -42,7 +42,7 @@ for c in "$BASE_TAG" "${commits[@]}"; do
 	[ "$c" != "$BASE_TAG" ] && [ -n "$(kgit -C "$TREE" diff --name-only "$c~" "$c" -- tools/testing/selftests/kvm)" ] ||
 		continue
 	list=$WORK/bisect-selftests.list
-	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/guest/selftests.list" | while read -r t rest; do
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$SELFTESTS_LIST" | while read -r t rest; do
 		if [ -f "$TREE/tools/testing/selftests/kvm/$t.c" ]; then echo "$t $rest"; fi
 	done >"$list"
 	st=$WORK/bisect-selftests

@@ -6,7 +6,7 @@
 # warning, unless the base build has the same one.  Needs Debian's cross
 # compilers (scripts/install-deps.sh).
 #
-#   check-cross.sh RESULT_FILE [NAME...]
+#   check-cross.sh RESULT_FILE [NAME...]   default: $SERIES_CROSS (harness.conf)
 
 . "$(dirname "$0")/lib.sh"
 need make
@@ -29,7 +29,10 @@ targets=(
 # Why loongarch is not built (checked, not assumed, below).
 loongarch_why="no compiler: Debian bookworm has no gcc-loongarch64-linux-gnu, and its newest clang (16) is older than the LLVM 18 that this tree requires for LoongArch (scripts/min-tool-version.sh)"
 
+# The targets named on the command line, else the series' (harness.conf).
 want=("$@")
+# shellcheck disable=SC2206 # a list of names
+[ ${#want[@]} -gt 0 ] || want=($SERIES_CROSS)
 selected() { [ ${#want[@]} -eq 0 ] || [[ " ${want[*]} " == *" $1 "* ]]; }
 
 # Build the listed targets of one arch in SRC, output in O; print the
@@ -75,7 +78,7 @@ for t in "${targets[@]}"; do
 	fi
 	s=$SECONDS
 	log "cross build: $name ($what)"
-	o=$CACHE/cross/$name
+	o=$CACHE/cross/$SERIES_NAME/$name
 	mkdir -p "$o"
 	if ! build_one "$TREE" "$o" "$arch" "$cross" "$cfg" "$on" "$check" "$what" >"$o.warnings" 2>"$o.err"; then
 		echo "not ok cross $name: build failed # $(tail -n 1 "$o.err")" >>"$out"

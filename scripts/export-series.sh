@@ -23,6 +23,7 @@ if [ "$n" -gt 0 ]; then
 	# The cover letter is from whoever wrote the last commit.
 	git -c user.name="$(git log -1 --format=%an)" -c user.email="$(git log -1 --format=%ae)" \
 		format-patch -q -o "$tmp" --cover-letter --cover-from-description=subject \
+		--subject-prefix="$SERIES_SUBJECT_PREFIX" \
 		"$BASE_TAG..HEAD"
 	# format-patch leaves placeholders when the branch has no description.
 	grep -l '\*\*\* SUBJECT HERE \*\*\*' "$tmp"/0000-cover-letter.patch >/dev/null &&

@@ -24,6 +24,15 @@ for _v in "${_pin[@]}"; do eval "_env_$_v=\${$_v-}"; done
 . "$SERIES_DIR/base.conf"
 for _v in "${_pin[@]}"; do eval "[ -z \"\$_env_$_v\" ] || $_v=\$_env_$_v"; done
 
+# What the harness runs for this series (selftests, cross builds, bench load).
+SERIES_SELFTESTS=guest/selftests.list SERIES_X86_DIR=x86 SERIES_CROSS=
+SERIES_BENCH_CPUS=2 SERIES_BENCH_VMS=2 SERIES_BENCH_HOGS=16
+SERIES_SUBJECT_PREFIX=PATCH
+if [ -f "$SERIES_DIR/harness.conf" ]; then
+	# shellcheck source=../series/harness.conf
+	. "$SERIES_DIR/harness.conf"
+fi
+
 BASE_ID="${BASE_PACKAGE}_${BASE_VERSION}"
 BASE_TREE=$CACHE/base/$BASE_ID/linux	# pristine git repo, tag $BASE_TAG
 BASE_TAG=base-${BASE_UPSTREAM}
@@ -34,7 +43,7 @@ RESULTS=$CACHE/results/$SERIES_NAME
 BASE_WORK=$CACHE/work/$SERIES_NAME-base	# pristine base worktree and its builds
 
 # The selftests to build and run (see guest/selftests.list).
-SELFTESTS_LIST=${SELFTESTS_LIST:-$TOP/guest/selftests.list}
+SELFTESTS_LIST=${SELFTESTS_LIST:-$TOP/$SERIES_SELFTESTS}
 
 JOBS=${JOBS:-$(( $(nproc) + 1 ))}
 
