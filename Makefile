@@ -3,12 +3,16 @@
 # be run on their own.  SERIES_DIR=<dir> picks another series (default series/).
 
 S := scripts
+# The series that make test and make bench run, in order (SERIES_DIR=<dir>
+# alone picks one; the other targets work on SERIES_DIR, default series/).
+SERIES ?= $(if $(SERIES_DIR),$(SERIES_DIR),series series-6.1)
+export SERIES
 
 .PHONY: help test bench debug-test debug-test-base fetch tree kernel selftests initramfs boot summary devtree export clean
 
 help:
-	@echo "make bench      the main job: base vs patched irq setup latency, table and plot"
-	@echo "make test       fetch, apply, build, boot, run KUnit + selftests, summarize"
+	@echo "make bench      the main job: base vs patched irq setup latency, table and plot, per series"
+	@echo "make test       for each series: fetch, apply, check, build, boot, run KUnit + selftests; one TAP summary"
 	@echo "make debug-test the same tests on a KASAN/lockdep/kmemleak kernel"
 	@echo "make debug-test-base  the same on the pristine base, for comparison"
 	@echo "make fetch      fetch and unpack the pinned base (series/base.conf)"
@@ -26,7 +30,7 @@ test:
 	$(S)/test.sh
 
 bench:
-	$(S)/bench.sh
+	set -e; for s in $(SERIES); do SERIES_DIR=$$s $(S)/bench.sh; done
 
 debug-test:
 	$(S)/debug-test.sh

@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The test command: fetch the base, apply the series, run the robot's checks
-# (checkpatch, per-patch builds, sparse and W=1, cross-arch builds), build
-# and boot the test kernel, run KUnit and the selftests, and print TAP with a
-# closing "N passed, N failed, N skipped".  Exit 1 on any failure.
+# The tests of one series ($SERIES_DIR, default series/): fetch its base,
+# apply it, run the robot's checks (checkpatch, per-patch builds, sparse and
+# W=1, cross-arch builds), build and boot the test kernel, run KUnit and the
+# selftests, and print TAP with a closing "N passed, N failed, N skipped"
+# (also saved in $WORK/checks/tap.txt).  Exit 1 on any failure.
+# scripts/test.sh runs this for every series.
 #
 # SKIP_CROSS=1 leaves out the cross-arch builds (reported as skipped).
 
@@ -40,4 +42,7 @@ if [ "$boot_ok" = 1 ]; then
 else
 	echo "not ok guest: QEMU ran to the end within its timeout # see run-guest.sh's error above" >"$checks/5-guest"
 fi
-CHECK_RESULTS="$(ls "$checks"/[0-9]-*)" "$S/summarize.sh" "$WORK/logs/console.log"
+rc=0
+CHECK_RESULTS="$(ls "$checks"/[0-9]-*)" "$S/summarize.sh" "$WORK/logs/console.log" >"$checks/tap.txt" || rc=$?
+cat "$checks/tap.txt"
+exit "$rc"

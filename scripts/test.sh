@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The test command (make test): scripts/test-series.sh for each series, in
+# turn, then all their results as one TAP stream, each named after its
+# series, and one closing line "N passed, N failed, N skipped".  Exit 1 if
+# anything failed or a series did not run to the end.
+#
+#   SERIES="series series-6.1"   the series directories to test (default);
+#                                SERIES_DIR=<dir> alone tests only that one
+
+only=${SERIES_DIR:-}
+. "$(dirname "$0")/lib.sh"
+
+if [ -n "${SERIES:-}" ]; then
+	read -r -a dirs <<<"$SERIES"
+elif [ -n "$only" ]; then
+	dirs=("$only")
+else
+	dirs=(series series-6.1)
+fi
+
+all=()
+for d in "${dirs[@]}"; do
+	case "$d" in /*) ;; *) d=$TOP/$d ;; esac
+	[ -f "$d/base.conf" ] || die "$d is not a series directory (no base.conf)"
+	all+=("$d")
+done
+
+tap=$CACHE/results/test.tap
+mkdir -p "$(dirname "$tap")"
+lines=()
+for d in "${all[@]}"; do
+	name=$(basename "$d")
+	s=$SECONDS
+	log "==== series $name: scripts/test-series.sh"
+	rc=0
+	SERIES_DIR=$d "$SCRIPTS/test-series.sh" || rc=$?
+	log "==== series $name: exit $rc in $(( SECONDS - s ))s"
+	f=$CACHE/work/$name/checks/tap.txt
+	got=()
+	if [ -s "$f" ]; then
+		mapfile -t got < <(sed -n -E "s/^(not ok|ok) [0-9]+ /\1 $name: /p" "$f")
+	fi
+	lines+=("${got[@]}")
+	# A series that failed must show a failure even if it stopped before
+	# its summary (a stage that failed: fetch, apply, a build).
+	if [ "$rc" -ne 0 ] && [[ "${got[*]}" != *"not ok $name: "* ]]; then
+		lines+=("not ok $name: ran to the end # scripts/test-series.sh exited $rc; see its errors above")
+	fi
+done
+
+# One TAP stream; printed last so that it is the end of the output.
+n=0 pass=0 fail=0 skip=0
+{
+	echo "TAP version 13"
+	for l in "${lines[@]}"; do
+		n=$(( n + 1 ))
+		if [ "${l#not ok }" != "$l" ]; then
+			echo "not ok $n ${l#not ok }"; fail=$(( fail + 1 ))
+		else
+			echo "ok $n ${l#ok }"
+			if [[ "$l" == *"# SKIP"* ]]; then skip=$(( skip + 1 )); else pass=$(( pass + 1 )); fi
+		fi
+	done
+	echo "1..$n"
+	echo "$pass passed, $fail failed, $skip skipped"
+} >"$tap"
+log "all results (also in $tap):"
+cat "$tap"
+[ "$fail" -eq 0 ] && [ "$n" -gt 0 ]
