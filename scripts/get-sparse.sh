@@ -12,7 +12,11 @@
 
 tree=${1:-$TREE}
 SPARSE_VERSION=${SPARSE_VERSION:-0.6.5~rc1-2}
-valid() { [ "$(sh "$tree/scripts/checker-valid.sh" "$1" -D__linux__ 2>/dev/null)" = 1 ]; }
+# Trees older than scripts/checker-valid.sh (6.1) take any sparse.
+valid() {
+	[ -f "$tree/scripts/checker-valid.sh" ] || return 0
+	[ "$(sh "$tree/scripts/checker-valid.sh" "$1" -D__linux__ 2>/dev/null)" = 1 ]
+}
 
 if command -v sparse >/dev/null && valid sparse; then
 	command -v sparse
