@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 
 export EXTRA_FRAGMENTS="$TOP/config/kvm-debug.config"
-export SELFTESTS_LIST=$TOP/guest/debug-tests.list
+export SELFTESTS_LIST=$TOP/$SERIES_DEBUG_TESTS
 export GUEST_TIMEOUT=${GUEST_TIMEOUT:-2400}
 S=$SCRIPTS
 which=series src=$TREE out=$WORK/build-debug
@@ -31,7 +31,7 @@ stage selftests        "$S/build-selftests.sh"
 fault_inject() {
 	gcc -static -O2 -Wall -Werror -isystem "$WORK/headers/include" \
 		-o "$WORK/fault-inject" "$TOP/guest/fault-inject.c" &&
-	{ cat "$TOP/guest/debug-tests.list"; echo "$WORK/fault-inject 900"; } >"$WORK/debug-tests.list"
+	{ cat "$TOP/$SERIES_DEBUG_TESTS"; echo "$WORK/fault-inject 900"; } >"$WORK/debug-tests.list"
 }
 stage "fault-inject"   fault_inject
 export SELFTESTS_LIST=$WORK/debug-tests.list
