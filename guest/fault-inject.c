@@ -33,23 +33,33 @@ static void write_file(const char *path, const char *val)
 	close(fd);
 }
 
+/*
+ * /proc/thread-self/fail-nth, opened once: opening it again while a failure
+ * is armed would spend the countdown on the open's own allocations (and fail
+ * the open itself when the count runs out there).
+ */
+static int fail_nth_fd = -1;
+
 static void set_fail_nth(int n)
 {
 	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%d", n);
 
-	snprintf(buf, sizeof(buf), "%d", n);
-	write_file("/proc/thread-self/fail-nth", buf);
+	if (pwrite(fail_nth_fd, buf, len, 0) != len) {
+		printf("Bail out! cannot write fail-nth: %s\n", strerror(errno));
+		exit(1);
+	}
 }
 
 /* Non-zero while the armed failure has not been injected yet. */
 static int fail_nth_left(void)
 {
 	char buf[16] = "";
-	int fd = open("/proc/thread-self/fail-nth", O_RDONLY);
 
-	if (fd < 0 || read(fd, buf, sizeof(buf) - 1) < 0)
-		return -1;
-	close(fd);
+	if (pread(fail_nth_fd, buf, sizeof(buf) - 1, 0) < 0) {
+		printf("Bail out! cannot read fail-nth: %s\n", strerror(errno));
+		exit(1);
+	}
 	return atoi(buf);
 }
 
@@ -137,6 +147,11 @@ int main(void)
 	/* GFP_KERNEL allocations may sleep; fail them too, and do it quietly. */
 	write_file("/sys/kernel/debug/failslab/ignore-gfp-wait", "N");
 	write_file("/sys/kernel/debug/failslab/verbose", "0");
+	fail_nth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
+	if (fail_nth_fd < 0) {
+		printf("Bail out! cannot open /proc/thread-self/fail-nth: %s\n", strerror(errno));
+		return 1;
+	}
 
 	routing.r.nr = NR_ROUTES;
 	for (i = 0; i < NR_ROUTES; i++) {
