@@ -3,10 +3,9 @@
 # be run on their own.  SERIES_DIR=<dir> picks another series (default series/).
 
 S := scripts
-# The series that make test and make bench run, in order (SERIES_DIR=<dir>
-# alone picks one; the other targets work on SERIES_DIR, default series/).
-SERIES ?= $(if $(SERIES_DIR),$(SERIES_DIR),series series-6.1)
-export SERIES
+# make test and make bench run every series (SERIES="..." or SERIES_DIR=<dir>
+# picks; see SERIES_ALL in scripts/lib.sh); the other targets work on
+# SERIES_DIR, default series/.
 
 .PHONY: help test bench debug-test debug-test-base fetch tree kernel selftests initramfs boot summary devtree export clean
 
@@ -30,7 +29,7 @@ test:
 	$(S)/test.sh
 
 bench:
-	set -e; for s in $(SERIES); do SERIES_DIR=$$s $(S)/bench.sh; done
+	set -e; for s in $$($(S)/where.sh SERIES_ALL); do SERIES_DIR=$$s $(S)/bench.sh; done
 
 debug-test:
 	$(S)/debug-test.sh

@@ -15,6 +15,9 @@ out=${2:-$KBUILD}
 frags=("$TOP/config/kvm-test.config")
 for f in ${EXTRA_FRAGMENTS:-}; do frags+=("$f"); done
 
+# Whether the tree's Kconfig files define symbol $1.
+defined() { grep -rqs --include='Kconfig*' -E "^[[:space:]]*(menu)?config[[:space:]]+$1\$" "$src"; }
+
 # The series' own test symbols, where this tree defines them.
 mkdir -p "$out"
 opt=$out/.series-tests.config
@@ -22,7 +25,7 @@ opt=$out/.series-tests.config
 while IFS= read -r line; do
 	case "$line" in CONFIG_*=*) ;; *) continue ;; esac
 	sym=${line%%=*}; sym=${sym#CONFIG_}
-	if grep -rqs --include='Kconfig*' -E "^[[:space:]]*config[[:space:]]+$sym\$" "$src"; then
+	if defined "$sym"; then
 		echo "$line" >>"$opt"
 	else
 		log "note: $sym is not defined in this tree; left out"
@@ -55,7 +58,7 @@ while IFS= read -r line; do
 	# "is not set" holds for a symbol this tree does not have (SLUB_TINY on 6.1).
 	if [ "${line%=n}" != "$line" ]; then
 		sym=${line%=n}; sym=${sym#CONFIG_}
-		grep -rqs --include='Kconfig*' -E "^[[:space:]]*(menu)?config[[:space:]]+$sym\$" "$src" || continue
+		defined "$sym" || continue
 	fi
 	missing+=("$line")
 done < <(cat "${frags[@]}" | sed -n -e 's/^\(CONFIG_[A-Za-z0-9_]*\)=.*/&\t\1/p' \

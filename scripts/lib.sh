@@ -11,6 +11,10 @@ SCRIPTS=$TOP/scripts
 # never in the repository.
 CACHE=${KVM_SERIES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-empty-routing}
 
+# The series that make test and make bench run, in order: $SERIES, else the
+# one $SERIES_DIR names, else both.
+SERIES_ALL=${SERIES:-${SERIES_DIR:-series series-6.1}}
+
 # The series to work on: a directory holding base.conf, series and patches.
 SERIES_DIR=${SERIES_DIR:-$TOP/series}
 SERIES_DIR=$(cd "$SERIES_DIR" 2>/dev/null && pwd) ||
@@ -136,6 +140,28 @@ base_worktree() {
 	kgit -C "$dir" checkout -q -f --detach "$BASE_TAG" >&2
 	kgit -C "$dir" clean -q -fdx >&2
 	echo "$dir"
+}
+
+# Number result lines ("ok NAME" / "not ok NAME # why", one a line, on
+# stdin) as a TAP stream with its plan and the closing line "N passed,
+# N failed, N skipped".  Fails if a result failed or there was none.
+tap_number() {
+	local line status rest n=0 pass=0 fail=0 skip=0
+	echo "TAP version 13"
+	while IFS= read -r line; do
+		[ -n "$line" ] || continue
+		n=$((n + 1))
+		status=${line%% *}
+		[ "$status" = not ] && status="not ok" || status=ok
+		rest=${line#"$status" }
+		echo "$status $n $rest"
+		if [ "$status" = "not ok" ]; then fail=$((fail + 1))
+		elif [[ "$rest" == *"# SKIP"* ]]; then skip=$((skip + 1))
+		else pass=$((pass + 1)); fi
+	done
+	echo "1..$n"
+	echo "$pass passed, $fail failed, $skip skipped"
+	[ "$fail" -eq 0 ] && [ "$n" -gt 0 ]
 }
 
 # Run one named stage of a longer job: log its start and its time, and stop

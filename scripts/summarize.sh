@@ -122,19 +122,4 @@ for f in ${CHECK_RESULTS:-}; do
 done
 results="$host$results"
 
-n=0 pass=0 fail=0 skip=0
-echo "TAP version 13"
-while IFS= read -r line; do
-	[ -n "$line" ] || continue
-	n=$((n + 1))
-	status=${line%% *}
-	[ "$status" = not ] && status="not ok" || status=ok
-	rest=${line#"$status" }
-	echo "$status $n $rest"
-	if [ "$status" = "not ok" ]; then fail=$((fail + 1))
-	elif [[ "$rest" == *"# SKIP"* ]]; then skip=$((skip + 1))
-	else pass=$((pass + 1)); fi
-done <<<"$results"
-echo "1..$n"
-echo "$pass passed, $fail failed, $skip skipped"
-[ "$fail" -eq 0 ] && [ "$n" -gt 0 ]
+tap_number <<<"$results"

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Print where the harness keeps something: where.sh CACHE|WORK|TREE|KBUILD|BASE_TREE|RESULTS
+# Print where the harness keeps something: where.sh CACHE|WORK|TREE|KBUILD|BASE_TREE|RESULTS|SERIES_ALL
 . "$(dirname "$0")/lib.sh"
 case "${1:-}" in
-CACHE|WORK|TREE|KBUILD|BASE_TREE|RESULTS) echo "${!1}" ;;
-*) die "usage: where.sh CACHE|WORK|TREE|KBUILD|BASE_TREE|RESULTS" ;;
+CACHE|WORK|TREE|KBUILD|BASE_TREE|RESULTS|SERIES_ALL) echo "${!1}" ;;
+*) die "usage: where.sh CACHE|WORK|TREE|KBUILD|BASE_TREE|RESULTS|SERIES_ALL" ;;
 esac
