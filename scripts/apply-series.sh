@@ -27,8 +27,11 @@ for p in "${patches[@]}"; do
 done
 cover=$(ls "$SERIES_DIR"/0000-cover-letter.patch 2>/dev/null || true)
 
-# What the test tree is made of: the base and every patch's bytes.
-stamp=$( { echo "$BASE_ID"; for p in "${patches[@]}"; do echo "$p $(sha256sum <"$SERIES_DIR/$p")"; done; } |
+# What the test tree is made of: the base (its commit: a stacked series'
+# base moves) and every patch's bytes.
+kgit -C "$BASE_TREE" rev-parse -q --verify "refs/tags/$BASE_TAG" >/dev/null ||
+	die "no tag $BASE_TAG in $BASE_TREE; run scripts/fetch-base.sh (make fetch) first"
+stamp=$( { echo "$BASE_ID $(kgit -C "$BASE_TREE" rev-parse "$BASE_TAG")"; for p in "${patches[@]}"; do echo "$p $(sha256sum <"$SERIES_DIR/$p")"; done; } |
 	sha256sum | cut -d' ' -f1)
 
 if [ "$mode" = test ] && [ -f "$WORK/applied" ] && [ "$(cat "$WORK/applied")" = "$stamp" ] &&

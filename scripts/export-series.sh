@@ -14,7 +14,17 @@ dir=${1:-$CACHE/dev/$SERIES_NAME/linux}
 cd "$dir"
 [ -z "$(kgit status --porcelain --untracked-files=no)" ] ||
 	die "$dir has uncommitted changes; commit them first"
-n=$(kgit rev-list --count "$BASE_TAG..HEAD")
+# The series' commits: those after $BASE_TAG, or for a stacked series
+# those after the commits of the series it stacks on (whose ids differ from
+# its test tree's, so compare their contents with $BASE_TAG).
+start=$BASE_TAG
+if [ -n "$SERIES_ON" ]; then
+	nlow=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/$SERIES_ON/series" | wc -l)
+	start=$(kgit rev-list --reverse "$PRISTINE_TAG..HEAD" | sed -n "${nlow}p")
+	[ -n "$start" ] && kgit diff --quiet "$start" "$BASE_TAG" ||
+		die "the first $nlow commits in $dir are not $SERIES_ON/ as applied ($BASE_TAG); rebase onto it"
+fi
+n=$(kgit rev-list --count "$start..HEAD")
 branch=$(kgit symbolic-ref --short HEAD)
 
 tmp=$(mktemp -d)
@@ -24,7 +34,7 @@ if [ "$n" -gt 0 ]; then
 	git -c user.name="$(git log -1 --format=%an)" -c user.email="$(git log -1 --format=%ae)" \
 		format-patch -q -o "$tmp" --cover-letter --cover-from-description=subject \
 		--subject-prefix="$SERIES_SUBJECT_PREFIX" \
-		"$BASE_TAG..HEAD"
+		"$start..HEAD"
 	# format-patch leaves placeholders when the branch has no description.
 	grep -l '\*\*\* SUBJECT HERE \*\*\*' "$tmp"/0000-cover-letter.patch >/dev/null &&
 		log "warning: $branch has no description: the cover letter has placeholders (git branch --edit-description)"

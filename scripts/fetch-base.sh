@@ -2,14 +2,27 @@
 # SPDX-License-Identifier: GPL-2.0
 # Fetch the pinned base (series/base.conf) with a private apt configuration,
 # check its sha256, unpack it and make it a git repository with one commit
-# tagged $BASE_TAG.  Reused when it is already there.
+# tagged $PRISTINE_TAG.  Reused when it is already there.
+#
+# For a stacked series (SERIES_ON in its base.conf), fetch that series' base,
+# apply that series to its test tree and tag the result $BASE_TAG.
 #
 # Never touches the system's apt configuration (see apt_private in lib.sh).
 
 . "$(dirname "$0")/lib.sh"
 
+if [ -n "$SERIES_ON" ]; then
+	SERIES_DIR=$TOP/$SERIES_ON "$SCRIPTS/fetch-base.sh"
+	SERIES_DIR=$TOP/$SERIES_ON "$SCRIPTS/apply-series.sh" ||
+		die "$SERIES_ON/ does not apply, and $SERIES_NAME/ stacks on it"
+	top=$(kgit -C "$(SERIES_DIR=$TOP/$SERIES_ON "$SCRIPTS/where.sh" TREE)" rev-parse HEAD)
+	kgit -C "$BASE_TREE" tag -f "$BASE_TAG" "$top" >/dev/null
+	log "$BASE_TAG: $SERIES_ON/ applied to $PRISTINE_TAG ($(kgit -C "$BASE_TREE" rev-parse --short "$BASE_TAG"))"
+	exit 0
+fi
+
 if [ -f "$BASE_TREE/.harness-base-ok" ] &&
-   kgit -C "$BASE_TREE" rev-parse -q --verify "refs/tags/$BASE_TAG" >/dev/null; then
+   kgit -C "$BASE_TREE" rev-parse -q --verify "refs/tags/$PRISTINE_TAG" >/dev/null; then
 	log "base $BASE_ID already in $BASE_TREE"
 	exit 0
 fi
@@ -56,14 +69,14 @@ if grep -q '^# Debian packaging' "$gi"; then
 	sed -i '/^# Debian packaging/,$d' "$gi"
 fi
 
-log "making it a git repository (tag $BASE_TAG)"
+log "making it a git repository (tag $PRISTINE_TAG)"
 (
 	cd "$TMP/linux"
 	kgit init -q -b base
 	kgit add -A
 	GIT_AUTHOR_DATE="2000-01-01 00:00 +0000" GIT_COMMITTER_DATE="2000-01-01 00:00 +0000" \
 		kgit commit -q -m "Linux $BASE_UPSTREAM ($BASE_PACKAGE $BASE_VERSION)"
-	kgit tag "$BASE_TAG"
+	kgit tag "$PRISTINE_TAG"
 	kgit gc -q --auto
 )
 [ -n "$(kgit -C "$TMP/linux" ls-files Makefile)" ] || die "the base tree has no top-level Makefile"

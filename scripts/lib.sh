@@ -12,8 +12,9 @@ SCRIPTS=$TOP/scripts
 CACHE=${KVM_SERIES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-empty-routing}
 
 # The series that make test and make bench run, in order: $SERIES, else the
-# one $SERIES_DIR names, else both.
-SERIES_ALL=${SERIES:-${SERIES_DIR:-series series-6.1}}
+# one $SERIES_DIR names, else all three (a stacked series after the one it
+# stacks on).
+SERIES_ALL=${SERIES:-${SERIES_DIR:-series series-rfc series-6.1}}
 
 # The series to work on: a directory holding base.conf, series and patches.
 SERIES_DIR=${SERIES_DIR:-$TOP/series}
@@ -22,8 +23,10 @@ SERIES_DIR=$(cd "$SERIES_DIR" 2>/dev/null && pwd) ||
 SERIES_NAME=$(basename "$SERIES_DIR")
 
 # The pin, which the environment may override for one run (see base.conf).
+# A series stacked on another names it in SERIES_ON and takes its pin.
 _pin=(BASE_PACKAGE BASE_VERSION BASE_SHA256 BASE_UPSTREAM BASE_ARCHIVE BASE_SUITE)
 for _v in "${_pin[@]}"; do eval "_env_$_v=\${$_v-}"; done
+SERIES_ON=
 # shellcheck source=../series/base.conf
 . "$SERIES_DIR/base.conf"
 for _v in "${_pin[@]}"; do eval "[ -z \"\$_env_$_v\" ] || $_v=\$_env_$_v"; done
@@ -39,8 +42,18 @@ if [ -f "$SERIES_DIR/harness.conf" ]; then
 fi
 
 BASE_ID="${BASE_PACKAGE}_${BASE_VERSION}"
-BASE_TREE=$CACHE/base/$BASE_ID/linux	# pristine git repo, tag $BASE_TAG
-BASE_TAG=base-${BASE_UPSTREAM}
+BASE_TREE=$CACHE/base/$BASE_ID/linux	# pristine git repo, tag $PRISTINE_TAG
+PRISTINE_TAG=base-${BASE_UPSTREAM}
+# What the series applies to and is compared with: the pristine tree, or
+# for a stacked series the series it stacks on applied to it (a tag that
+# fetch-base.sh moves to that series' test tree).
+BASE_TAG=$PRISTINE_TAG
+if [ -n "$SERIES_ON" ]; then
+	[ -f "$TOP/$SERIES_ON/base.conf" ] ||
+		{ echo "error: $SERIES_NAME/ stacks on $SERIES_ON/, which is not a series" >&2; exit 1; }
+	BASE_TAG=on-$SERIES_ON
+	BASE_UPSTREAM="$BASE_UPSTREAM + $SERIES_ON/"
+fi
 WORK=$CACHE/work/$SERIES_NAME		# test tree, build output, guest files
 TREE=$WORK/linux			# git worktree with the series applied
 KBUILD=$WORK/build			# O= for the test kernel
@@ -128,16 +141,16 @@ apt_private() {
 kgit() { git -c user.name="KVM series harness" -c user.email="harness@localhost" \
 	-c advice.detachedHead=false "$@"; }
 
-# A pristine worktree of the base, for the A/B builds and checks; prints its
-# path, $BASE_WORK/linux.
+# A clean worktree of the base ($BASE_TAG), for the A/B builds and checks;
+# prints its path, $BASE_WORK/linux.  base_worktree TAG WORKDIR: another.
 base_worktree() {
-	local dir=$BASE_WORK/linux
+	local tag=${1:-$BASE_TAG} dir=${2:-$BASE_WORK}/linux
 	if [ ! -e "$dir/.git" ]; then
 		mkdir -p "$(dirname "$dir")"
 		kgit -C "$BASE_TREE" worktree prune
-		kgit -C "$BASE_TREE" worktree add -q --detach "$dir" "$BASE_TAG" >&2
+		kgit -C "$BASE_TREE" worktree add -q --detach "$dir" "$tag" >&2
 	fi
-	kgit -C "$dir" checkout -q -f --detach "$BASE_TAG" >&2
+	kgit -C "$dir" checkout -q -f --detach "$tag" >&2
 	kgit -C "$dir" clean -q -fdx >&2
 	echo "$dir"
 }

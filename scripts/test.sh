@@ -5,7 +5,7 @@
 # series, and one closing line "N passed, N failed, N skipped".  Exit 1 if
 # anything failed or a series did not run to the end.
 #
-#   SERIES="series series-6.1"   the series directories to test (default);
+#   SERIES="series series-rfc series-6.1"   the series directories to test (default);
 #                                SERIES_DIR=<dir> alone tests only that one
 
 . "$(dirname "$0")/lib.sh"
