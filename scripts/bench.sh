@@ -4,7 +4,9 @@
 # patched kernel from the same config, boot each under QEMU with the same
 # CPUs and memory, run the same irqchip_latency_test binary (built from the
 # patched tree) with the same load in both, and print a side-by-side table.
-# Results (CSV, raw samples, console logs, PNG plot) go to $RESULTS.
+# A stacked series (series-rfc/) runs three kernels: the pristine base, the
+# series it stacks on, and itself.  Results (CSV, raw samples, console logs,
+# PNG plot) go to $RESULTS.
 #
 # Knobs (environment):
 #   BENCH_SAMPLES=300   samples per ioctl and load
@@ -38,14 +40,28 @@ export SELFTESTS_LIST=$list
 
 stage fetch            "$S/fetch-base.sh"
 stage "apply series"   "$S/apply-series.sh"
-stage "base tree"      base_worktree
-stage "kernel (base)"  "$S/build-kernel.sh" "$BASE_WORK/linux" "$BASE_WORK/build"
-stage "kernel (patched)" "$S/build-kernel.sh" "$TREE" "$KBUILD"
-stage "selftest (from the patched tree)" "$S/build-selftests.sh"
+
+# The kernels, in the table's order: name, source tree, build directory.
+if [ -n "$SERIES_ON" ]; then
+	low=$TOP/$SERIES_ON
+	kernels=(base "$SERIES_ON" "$SERIES_NAME")
+	stage "base tree"  base_worktree "$PRISTINE_TAG" "$CACHE/work/$SERIES_ON-base"
+	srcs=("$CACHE/work/$SERIES_ON-base/linux" "$(SERIES_DIR=$low "$S/where.sh" TREE)" "$TREE")
+	builds=("$CACHE/work/$SERIES_ON-base/build" "$(SERIES_DIR=$low "$S/where.sh" KBUILD)" "$KBUILD")
+else
+	kernels=(base patched)
+	stage "base tree"  base_worktree
+	srcs=("$BASE_WORK/linux" "$TREE")
+	builds=("$BASE_WORK/build" "$KBUILD")
+fi
+for i in "${!kernels[@]}"; do
+	stage "kernel (${kernels[$i]})" "$S/build-kernel.sh" "${srcs[$i]}" "${builds[$i]}"
+done
+stage "selftest (from the $SERIES_NAME tree)" "$S/build-selftests.sh"
 stage initramfs        "$S/make-initramfs.sh" "$WORK/selftests" "$RESULTS/initramfs.cpio"
 
-for k in base patched; do
-	if [ "$k" = base ]; then img=$BASE_WORK/build/arch/x86/boot/bzImage; else img=$KBUILD/arch/x86/boot/bzImage; fi
+for i in "${!kernels[@]}"; do
+	k=${kernels[$i]} img=${builds[$i]}/arch/x86/boot/bzImage
 	stage "run on $k ($samples samples, $vms VMs x $vcpus vCPUs, $hogs hogs, $GUEST_CPUS CPUs)" \
 		"$S/run-guest.sh" "$img" "$RESULTS/initramfs.cpio" "$RESULTS/console-$k.log"
 	KUNIT_SUITES_LIST=/dev/null "$S/summarize.sh" "$RESULTS/console-$k.log" "$k: " >"$RESULTS/tap-$k.txt" ||
@@ -55,7 +71,7 @@ done
 # CSV of the summaries, and one sorted sample file per kernel, load and path.
 csv=$RESULTS/latency.csv
 echo "kernel,load,path,n,min_us,median_us,p99_us,max_us,sleeps,preempted" >"$csv"
-for k in base patched; do
+for k in "${kernels[@]}"; do
 	tr -d '\r' <"$RESULTS/console-$k.log" | awk -v k="$k" -v dir="$RESULTS" '
 	/^# RESULT / {
 		for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
@@ -72,24 +88,41 @@ for k in base patched; do
 done
 for f in "$RESULTS"/samples-*.dat; do sort -g -o "$f" "$f"; done
 
-# 2 kernels x 2 loads x 5 paths
-got=$(( $(wc -l <"$csv") - 1 ))
-[ "$got" -eq 20 ] || die "expected 20 result rows in $csv, got $got; no table"
+# Every kernel gives a row for each load and path the test has, the same
+# ones (the same binary ran on each).
+rows=$(awk -F, 'NR > 1 { print $2 "," $3 }' "$csv" | sort | uniq -c)
+[ -n "$rows" ] || die "no result rows in $csv; no table"
+bad=$(awk -v n=${#kernels[@]} '$1 != n' <<<"$rows")
+[ -z "$bad" ] || die "not every kernel gave these results (count load,path): $bad; no table"
+paths=$(awk -F, 'NR > 1 && !seen[$3]++ { print $3 }' "$csv")
 
 # Side-by-side table.
 {
 	printf '\nirq setup latency, microseconds (%s samples; busy = %s VMs x %s vCPU + %s hogs; %s guest CPUs)\n' \
 		"$samples" "$vms" "$vcpus" "$hogs" "$GUEST_CPUS"
-	awk -F, 'NR > 1 { r[$1 "," $2 "," $3] = $0; if (!seen[$2 "," $3]++) order[++n] = $2 "," $3 }
+	# Per kernel min, median, p99, max; then the last kernel against the
+	# one before it (what this series changes), and every kernel's sleeps.
+	awk -F, -v names="${kernels[*]}" '
+	BEGIN { nk = split(names, k, " ") }
+	NR > 1 { r[$1 "," $2 "," $3] = $0; if (!seen[$2 "," $3]++) order[++n] = $2 "," $3 }
 	END {
-		printf "%-4s %-28s | %8s %8s %8s %8s | %8s %8s %8s %8s | %6s %6s | %s\n", "load", "path",
-			"min", "median", "p99", "max", "min", "median", "p99", "max", "median", "p99", "sleeps"
-		printf "%-4s %-28s | %-35s | %-35s | %-13s | %s\n", "", "", "base", "patched", "base/patched", "base/patched"
+		line = sprintf("%-4s %-28s", "load", "path"); sub2 = sprintf("%-4s %-28s", "", "")
+		for (j = 1; j <= nk; j++) {
+			line = line sprintf(" | %8s %8s %8s %8s", "min", "median", "p99", "max")
+			sub2 = sub2 sprintf(" | %-35s", k[j])
+		}
+		print line sprintf(" | %6s %6s | %s", "median", "p99", "sleeps")
+		print sub2 sprintf(" | %-13s | %s", k[nk - 1] "/" k[nk], names)
 		for (i = 1; i <= n; i++) {
-			split(r["base," order[i]], b, ","); split(r["patched," order[i]], p, ",")
-			printf "%-4s %-28s | %8.1f %8.1f %8.1f %8.1f | %8.1f %8.1f %8.1f %8.1f | %5.1fx %5.1fx | %s/%s\n",
-				b[2], b[3], b[5], b[6], b[7], b[8], p[5], p[6], p[7], p[8],
-				b[6] / p[6], b[7] / p[7], b[9], p[9]
+			split(order[i], lp, ",")
+			line = sprintf("%-4s %-28s", lp[1], lp[2]); sl = ""
+			for (j = 1; j <= nk; j++) {
+				split(r[k[j] "," order[i]], v, ",")
+				line = line sprintf(" | %8.1f %8.1f %8.1f %8.1f", v[5], v[6], v[7], v[8])
+				sl = sl (j > 1 ? "/" : "") v[9]
+				if (j == nk - 1) { pm = v[6]; pp = v[7] }
+			}
+			print line sprintf(" | %5.1fx %5.1fx | %s", pm / v[6], pp / v[7], sl)
 		}
 	}' "$csv"
 	echo "sleeps: voluntary context switches of the timing thread over all samples (a grace-period wait sleeps)"
@@ -100,16 +133,18 @@ gp=$RESULTS/plot.gp
 {
 	echo "set terminal pngcairo size 1500,900 noenhanced font ',9'"
 	echo "set output '$RESULTS/latency.png'"
-	echo "set multiplot layout 2,3 title 'Latency CDF, base vs patched ($samples samples, $GUEST_CPUS CPUs, busy = $vms VMs + $hogs hogs)'"
+	echo "set multiplot layout $(( ($(wc -l <<<"$paths") + 2) / 3 )),3 title 'Latency CDF, ${kernels[*]} ($samples samples, $GUEST_CPUS CPUs, busy = $vms VMs + $hogs hogs)'"
 	echo "set logscale x; set xlabel 'microseconds'; set ylabel 'fraction of samples'; set key bottom right; set grid"
-	for p in KVM_CREATE_IRQCHIP KVM_CAP_SPLIT_IRQCHIP first_KVM_SET_GSI_ROUTING replace_KVM_SET_GSI_ROUTING bringup_create_split_route; do
+	for p in $paths; do
 		echo "set title '$p'"
 		plot="plot"
-		for k in base patched; do
+		for i in "${!kernels[@]}"; do
+			k=${kernels[$i]}
 			for l in none busy; do
 				f=$RESULTS/samples-$k-$l-$p.dat
-				lt=$([ "$k" = base ] && echo 1 || echo 2); dt=$([ "$l" = busy ] && echo 1 || echo 2)
-				plot="$plot '$f' using 1:(\$0+1)/$samples with lines lt $lt dt $dt lw 2 title '$k, $l',"
+				[ -f "$f" ] || continue
+				dt=$([ "$l" = busy ] && echo 1 || echo 2)
+				plot="$plot '$f' using 1:(\$0+1)/$samples with lines lt $((i + 1)) dt $dt lw 2 title '$k, $l',"
 			done
 		done
 		echo "${plot%,}"
@@ -122,4 +157,4 @@ if ! gnuplot "$gp" 2>"$RESULTS/gnuplot.log"; then
 fi
 
 log "results in $RESULTS:"
-log "  table.txt latency.csv samples-*.dat latency.png console-base.log console-patched.log"
+log "  table.txt latency.csv samples-*.dat latency.png console-{$(IFS=,; echo "${kernels[*]}")}.log"
