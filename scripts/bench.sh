@@ -19,7 +19,8 @@
 # numbers (build failure, guest hang or crash, a failed ioctl).
 
 . "$(dirname "$0")/lib.sh"
-need gnuplot awk sort
+"$SCRIPTS/check-deps.sh"	# every tool, before a long run
+need gnuplot gawk sort
 
 samples=${BENCH_SAMPLES:-300}
 vms=${BENCH_VMS:-$SERIES_BENCH_VMS}

@@ -10,6 +10,7 @@
 #                          programs (built from the series), for comparison
 
 . "$(dirname "$0")/lib.sh"
+"$SCRIPTS/check-deps.sh"	# every tool, before a long run
 
 export EXTRA_FRAGMENTS="$TOP/config/kvm-debug.config"
 export SELFTESTS_LIST=$TOP/$SERIES_DEBUG_TESTS

@@ -1,20 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Install the Debian packages the harness uses (run as root).  The one list
-# of what the harness needs; .ci/run calls this.
+# Install the Debian packages that scripts/deps.list names (run as root on
+# Debian bookworm), then check that everything the harness calls is there.
+# .ci/run runs this in a fresh minimal root (scripts/fresh-root.sh).
 set -euo pipefail
+cd "$(dirname "$0")"
 
-pkgs=(
-	build-essential bc bison flex libelf-dev libssl-dev	# kernel build
-	ccache sparse git perl python3 xz-utils file cpio kmod	# harness, checks
-	python3-ply python3-git					# checkpatch (spdxcheck.py)
-	debian-archive-keyring					# fetching the base
-	qemu-system-x86 busybox-static				# the test guest
-	gnuplot-nox						# the benchmark's plot
-	gcc-s390x-linux-gnu gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu	# check-cross.sh
-	gcc-powerpc64le-linux-gnu gcc-powerpc-linux-gnu gcc-mips64el-linux-gnuabi64
-)
 [ "$(id -u)" -eq 0 ] || { echo "error: run as root (apt-get install)" >&2; exit 1; }
+mapfile -t pkgs < <(sed -e 's/#.*//' deps.list | awk 'NF { print $1 }')
+[ ${#pkgs[@]} -gt 0 ] || { echo "error: scripts/deps.list names no package" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${pkgs[@]}"
+exec ./check-deps.sh

@@ -70,13 +70,30 @@ _t0=$(date +%s)
 log() { printf '[%s +%4ss] %s\n' "$(date +%H:%M:%S)" "$(( $(date +%s) - _t0 ))" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# What the harness needs from Debian, with the package of each item.
+DEPS_LIST=$SCRIPTS/deps.list
+
+# Whether ITEM of deps.list is present: a command, an absolute path, or
+# python3:MODULE.
+have() {
+	case "$1" in
+	/*) [ -e "$1" ] ;;
+	python3:*) command -v python3 >/dev/null 2>&1 && python3 -c "import ${1#python3:}" 2>/dev/null ;;
+	*) command -v "$1" >/dev/null 2>&1 ;;
+	esac
+}
+
+# need ITEM...: die, in one line naming each missing item and its package
+# (from deps.list), unless all are present.
 need() {
-	local missing=() c
+	local missing=() c pkg
 	for c in "$@"; do
-		command -v "$c" >/dev/null 2>&1 || missing+=("$c")
+		have "$c" && continue
+		pkg=$(sed -e 's/#.*//' "$DEPS_LIST" | awk -v c="$c" '{ for (i = 2; i <= NF; i++) if ($i == c) { print $1; exit } }')
+		missing+=("$c (package ${pkg:-unknown: add it to scripts/deps.list})")
 	done
 	[ ${#missing[@]} -eq 0 ] ||
-		die "missing tool(s): ${missing[*]} (scripts/install-deps.sh installs what the harness needs)"
+		die "missing: $(IFS=,; echo "${missing[*]}" | sed 's/,/, /g'); run scripts/install-deps.sh as root"
 }
 
 # Run a long command, printing a progress line every 30 s,
@@ -102,13 +119,11 @@ run_logged() {
 	return "$rc"
 }
 
-# A private apt configuration for one Debian archive and suite(s), never the
-# system's: sets APT_OPTS for apt-get/apt-cache and runs apt-get update.  The
-# mirror is the one the system's own sources use for that archive
-# ("debian", "debian-security"); DEBIAN_MIRROR overrides it.
-#   apt_private ARCHIVE "SUITE..." "deb [deb-src]"
-apt_private() {
-	local archive=$1 suites=$2 types=$3 mirror f dir
+# The URI of the system's apt source for a Debian archive ("debian",
+# "debian-security"): the last path component of the URI names it.
+# DEBIAN_MIRROR overrides it.
+debian_mirror() {
+	local archive=$1 mirror f
 	mirror=${DEBIAN_MIRROR:-$(
 		for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
 			 /etc/apt/sources.list.d/*.sources; do
@@ -118,6 +133,16 @@ apt_private() {
 		done | tr ' ' '\n' | sed 's:/*$::' | grep -m1 "/${archive}\$" || true)}
 	[ -n "$mirror" ] ||
 		die "no apt source for the '$archive' archive in /etc/apt; set DEBIAN_MIRROR=<uri>"
+	echo "$mirror"
+}
+
+# A private apt configuration for one Debian archive and suite(s), never the
+# system's: sets APT_OPTS for apt-get/apt-cache and runs apt-get update.  The
+# mirror is the system's (debian_mirror).
+#   apt_private ARCHIVE "SUITE..." "deb [deb-src]"
+apt_private() {
+	local archive=$1 suites=$2 types=$3 mirror dir
+	mirror=$(debian_mirror "$archive")
 	[ -r /usr/share/keyrings/debian-archive-keyring.gpg ] ||
 		die "no Debian archive keyring (apt-get install debian-archive-keyring)"
 	dir=$CACHE/apt/$archive-${suites// /-}

@@ -7,13 +7,12 @@
 #   make-initramfs.sh [SELFTESTS_DIR [OUT]]
 
 . "$(dirname "$0")/lib.sh"
-need gcc
+need gcc busybox
 
 st=${1:-$WORK/selftests}
 out=${2:-$WORK/initramfs.cpio}
-bb=$(command -v busybox || true)
-[ -n "$bb" ] && file "$bb" | grep -q 'statically linked' ||
-	die "need a static busybox (apt-get install busybox-static)"
+bb=$(command -v busybox)
+file "$bb" | grep -q 'statically linked' || die "$bb is not a static busybox (apt-get install busybox-static)"
 [ -d "$st" ] || die "no selftests in $st (make selftests first)"
 
 gen=$WORK/gen_init_cpio

@@ -10,6 +10,7 @@
 # SKIP_CROSS=1 leaves out the cross-arch builds (reported as skipped).
 
 . "$(dirname "$0")/lib.sh"
+"$SCRIPTS/check-deps.sh"	# every tool, before a long run
 
 S=$SCRIPTS
 checks=$WORK/checks

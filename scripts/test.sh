@@ -9,6 +9,7 @@
 #                                SERIES_DIR=<dir> alone tests only that one
 
 . "$(dirname "$0")/lib.sh"
+"$SCRIPTS/check-deps.sh"	# every tool, before a long run
 
 read -r -a dirs <<<"$SERIES_ALL"
 
