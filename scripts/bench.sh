@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The main job: show the series' effect.  Build the pristine base and the
 # patched kernel from the same config, boot each under QEMU with the same
-# CPUs and memory, run the same irqchip_latency_test binary (built from the
-# patched tree) with the same load in both, and print a side-by-side table.
+# CPUs and memory, run the same perf test binary ($SERIES_PERF_TEST, built
+# from the patched tree) with the same load in both, and print a
+# side-by-side table.
 # A stacked series (series-rfc/) runs three kernels: the pristine base, the
 # series it stacks on, and itself.  Results (CSV, raw samples, console logs,
 # PNG plot) go to $RESULTS.
@@ -36,7 +37,7 @@ rm -f "$RESULTS"/*.csv "$RESULTS"/*.dat "$RESULTS"/*.png "$RESULTS"/console-*.lo
 
 list=$RESULTS/bench.list
 timeout=$(( 600 + samples * 4 ))
-echo "$SERIES_X86_DIR/irqchip_latency_test $timeout -s -n $samples -v $vms -c $vcpus -H $hogs -r $routes" >"$list"
+echo "$SERIES_PERF_TEST $timeout -s -l none,busy -n $samples -v $vms -c $vcpus -H $hogs -r $routes" >"$list"
 export SELFTESTS_LIST=$list
 
 stage fetch            "$S/fetch-base.sh"

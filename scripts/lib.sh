@@ -33,7 +33,7 @@ for _v in "${_pin[@]}"; do eval "[ -z \"\$_env_$_v\" ] || $_v=\$_env_$_v"; done
 
 # What the harness runs for this series (selftests, cross builds, bench load).
 SERIES_SELFTESTS=guest/selftests.list SERIES_DEBUG_TESTS=guest/debug-tests.list
-SERIES_X86_DIR=x86 SERIES_CROSS=
+SERIES_PERF_TEST=x86/irq_routing_perf_test SERIES_CROSS=
 SERIES_BENCH_CPUS=2 SERIES_BENCH_VMS=2 SERIES_BENCH_HOGS=16
 SERIES_SUBJECT_PREFIX=PATCH
 if [ -f "$SERIES_DIR/harness.conf" ]; then
