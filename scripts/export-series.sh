@@ -27,6 +27,56 @@ fi
 n=$(kgit rev-list --count "$start..HEAD")
 branch=$(kgit symbolic-ref --short HEAD)
 
+# get_maintainer.pl's addresses, one a line: a patch's maintainers (to) or
+# everyone (all), or the lists of some files (lists).  Its complaints about
+# commits that no git history here has (a Fixes: tag's) go to a log.
+addresses() {
+	local who=$1 patch=$2 opts=(--no-rolestats --no-git --no-git-fallback)
+	case "$who" in
+	to) perl scripts/get_maintainer.pl "${opts[@]}" --no-r --no-l "$patch" ;;
+	all) perl scripts/get_maintainer.pl "${opts[@]}" "$patch" ;;
+	lists) perl scripts/get_maintainer.pl "${opts[@]}" --no-m --no-r -f $patch ;;
+	esac 2>>"$tmp/get_maintainer.log" | sed '/^$/d'
+}
+
+# Put To: and Cc: headers from get_maintainer.pl in every patch, and their
+# union in the cover letter.  A patch that changes virt/kvm/ (not its
+# tests) also goes to the lists of $SERIES_CC_GENERIC (harness.conf), the
+# architectures whose behaviour a generic change alters.
+address_patches() {
+	local dir=$1 p to cc all_to=() all_cc=()
+	for p in "$dir"/[0-9][0-9][0-9][0-9]-*.patch; do
+		[ "${p##*/0000-}" = "$p" ] || continue
+		to=$(addresses to "$p")
+		cc=$(addresses all "$p"
+		     if [ -n "${SERIES_CC_GENERIC:-}" ] &&
+			grep -q '^+++ b/virt/kvm/' "$p"; then
+			     addresses lists "$SERIES_CC_GENERIC"
+		     fi)
+		cc=$(grep -vxF -f <(printf '%s\n' "$to") <<<"$cc" | awk '!seen[$0]++' || true)
+		set_headers "$p" "$to" "$cc"
+		mapfile -t -O "${#all_to[@]}" all_to <<<"$to"
+		mapfile -t -O "${#all_cc[@]}" all_cc <<<"$cc"
+	done
+	to=$(printf '%s\n' "${all_to[@]}" | sed '/^$/d' | awk '!seen[$0]++')
+	cc=$(printf '%s\n' "${all_cc[@]}" | sed '/^$/d' | grep -vxF -f <(printf '%s\n' "$to") | awk '!seen[$0]++' || true)
+	set_headers "$dir/0000-cover-letter.patch" "$to" "$cc"
+}
+
+# set_headers PATCH TO CC: add "To:" and "Cc:" (one address a line, folded)
+# at the end of the patch's mail headers.
+set_headers() {
+	TO=$2 CC=$3 awk '
+	function hdr(name, list,   n, a, i, s) {
+		n = split(list, a, "\n"); s = ""
+		for (i = 1; i <= n; i++)
+			if (a[i] != "") s = s (s == "" ? name ": " : ",\n    ") a[i]
+		if (s != "") print s
+	}
+	!done && /^$/ { hdr("To", ENVIRON["TO"]); hdr("Cc", ENVIRON["CC"]); done = 1 }
+	{ print }' "$1" >"$1.new" && mv "$1.new" "$1"
+}
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 if [ "$n" -gt 0 ]; then
@@ -38,6 +88,7 @@ if [ "$n" -gt 0 ]; then
 	# format-patch leaves placeholders when the branch has no description.
 	grep -l '\*\*\* SUBJECT HERE \*\*\*' "$tmp"/0000-cover-letter.patch >/dev/null &&
 		log "warning: $branch has no description: the cover letter has placeholders (git branch --edit-description)"
+	address_patches "$tmp"
 fi
 
 rm -f "$SERIES_DIR"/[0-9][0-9][0-9][0-9]-*.patch
