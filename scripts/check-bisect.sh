@@ -31,11 +31,11 @@ for c in "$BASE_TAG" "${commits[@]}"; do
 		name="patch $n/${#commits[@]} $(kgit -C "$TREE" log -1 --format=%s "$c")"
 	fi
 	log "building after $name"
-	if "$SCRIPTS/build-kernel.sh" "$TREE" "$KBUILD" >"$WORK/logs/bisect-$n.log" 2>&1; then
+	# run_logged prints progress every 30 s, and the log's tail on failure.
+	if run_logged "$WORK/logs/bisect-$n.log" "$SCRIPTS/build-kernel.sh" "$TREE" "$KBUILD"; then
 		echo "ok build x86_64 -Werror: $name" >>"$out"
 	else
 		echo "not ok build x86_64 -Werror: $name # log: $WORK/logs/bisect-$n.log" >>"$out"
-		tail -n 20 "$WORK/logs/bisect-$n.log" >&2
 		continue
 	fi
 
