@@ -83,12 +83,14 @@ in_leak { next }
 }
 /^HARNESS: start / { t = $3; sub(/^\/.*\//, "", t); running = 1; ncases = 0; nfail = 0; next }
 /^HARNESS: end selftests/ { finished = 1; next }
+/^HARNESS: not run / { n = $4; sub(/^\/.*\//, "", n); w = $0; sub(/^[^(]*\(/, "", w); sub(/\)$/, "", w); res("not ok", "selftest: " n, "not run: " w); next }
 /^HARNESS: end / {
 	split($4, e, "="); split($5, s, "=")
 	rc = e[2]
 	if (ncases == 0) {
 		if (rc == 0) res("ok", "selftest: " t, s[2] "s")
 		else if (rc == 4) res("ok", "selftest: " t, "SKIP exit 4")
+		else if (rc == "stuck") res("not ok", "selftest: " t, "still running 30 s after SIGKILL (stuck in the kernel; blocked tasks on the console)")
 		else res("not ok", "selftest: " t, "exit " rc (rc == 137 ? " (timeout)" : ""))
 	} else if (rc != 0 && rc != 4 && nfail == 0) {
 		res("not ok", "selftest: " t, "exit " rc " after all cases passed" (rc == 137 ? " (timeout)" : ""))
