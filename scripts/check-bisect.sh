@@ -41,10 +41,16 @@ for c in "$BASE_TAG" "${commits[@]}"; do
 
 	[ "$c" != "$BASE_TAG" ] && [ -n "$(kgit -C "$TREE" diff --name-only "$c~" "$c" -- tools/testing/selftests/kvm)" ] ||
 		continue
+	# The listed selftests that exist at this patch, and every test program
+	# the series adds or changes, listed to run or not.
 	list=$WORK/bisect-selftests.list
-	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$SELFTESTS_LIST" | while read -r t rest; do
-		if [ -f "$TREE/tools/testing/selftests/kvm/$t.c" ]; then echo "$t $rest"; fi
-	done >"$list"
+	{
+		sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$SELFTESTS_LIST" | while read -r t rest; do
+			if [ -f "$TREE/tools/testing/selftests/kvm/$t.c" ]; then echo "$t $rest"; fi
+		done
+		kgit -C "$TREE" diff --name-only --diff-filter=d "$BASE_TAG" "$c" -- 'tools/testing/selftests/kvm/*_test.c' |
+			sed -n 's|^tools/testing/selftests/kvm/\(.*\)\.c$|\1 0|p'
+	} | awk '!seen[$1]++' >"$list"
 	st=$WORK/bisect-selftests
 	if SELFTESTS_LIST=$list "$SCRIPTS/build-selftests.sh" "$TREE" "$st" >"$WORK/logs/bisect-st-$n.log" 2>&1 &&
 	   ! grep -q 'warning:' "$st/build.log"; then
