@@ -7,13 +7,14 @@ S := scripts
 # picks; see SERIES_ALL in scripts/lib.sh); the other targets work on
 # SERIES_DIR, default series/.
 
-.PHONY: help test bench debug-test debug-test-base fetch tree kernel selftests initramfs boot summary devtree export clean
+.PHONY: help test bench debug-test debug-test-base mutants fetch tree kernel selftests initramfs boot summary devtree export clean
 
 help:
 	@echo "make bench      the main job: base vs patched irq setup latency, table and plot, per series"
 	@echo "make test       for each series: fetch, apply, check, build, boot, run KUnit + selftests; one TAP summary"
 	@echo "make debug-test the same tests on a KASAN/lockdep/kmemleak kernel"
 	@echo "make debug-test-base  the same on the pristine base, for comparison"
+	@echo "make mutants    show that the tests fail on deliberately broken kernels (scripts/mutants/)"
 	@echo "make fetch      fetch and unpack the pinned base (series/base.conf)"
 	@echo "make tree       apply the series to a fresh test tree"
 	@echo "make kernel     build the test kernel"
@@ -36,6 +37,9 @@ debug-test:
 
 debug-test-base:
 	$(S)/debug-test.sh --base
+
+mutants:
+	$(S)/check-mutants.sh
 
 fetch:
 	$(S)/fetch-base.sh
