@@ -87,10 +87,11 @@ in_leak { next }
 /^HARNESS: end / {
 	split($4, e, "="); split($5, s, "=")
 	rc = e[2]
-	if (ncases == 0) {
+	if (rc == "stuck") {
+		res("not ok", "selftest: " t, "still running 30 s after SIGKILL (stuck in the kernel; blocked tasks on the console)")
+	} else if (ncases == 0) {
 		if (rc == 0) res("ok", "selftest: " t, s[2] "s")
 		else if (rc == 4) res("ok", "selftest: " t, "SKIP exit 4")
-		else if (rc == "stuck") res("not ok", "selftest: " t, "still running 30 s after SIGKILL (stuck in the kernel; blocked tasks on the console)")
 		else res("not ok", "selftest: " t, "exit " rc (rc == 137 ? " (timeout)" : ""))
 	} else if (rc != 0 && rc != 4 && nfail == 0) {
 		res("not ok", "selftest: " t, "exit " rc " after all cases passed" (rc == 137 ? " (timeout)" : ""))
