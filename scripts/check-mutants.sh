@@ -28,17 +28,12 @@ mkdir -p "$MUT/logs"
 
 stage fetch     "$S/fetch-base.sh"
 stage apply     "$S/apply-series.sh"
-# The mutant tree: the series' test tree plus the diff, in a worktree of
-# the base repository.
+# The mutant tree ($src): a clean worktree of the base repository at the
+# series' test tree's commit, plus the diff.
 mutant_tree() {
 	local head
-	head=$(kgit -C "$TREE" rev-parse HEAD) || return 1
-	if [ ! -e "$src/.git" ]; then
-		kgit -C "$BASE_TREE" worktree prune
-		kgit -C "$BASE_TREE" worktree add -q --detach "$src" "$head" || return 1
-	fi
-	kgit -C "$src" checkout -q -f --detach "$head" &&
-	kgit -C "$src" clean -q -fdx &&
+	head=$(kgit -C "$TREE" rev-parse HEAD) &&
+	[ "$(base_worktree "$head" "$MUT")" = "$src" ] || return 1
 	kgit -C "$src" apply --index "$diff" ||
 		{ echo "error: $diff does not apply to $SERIES_NAME any more" >&2; return 1; }
 }
