@@ -24,7 +24,7 @@ help:
 	@echo "make summary    TAP summary of the last boot's console log"
 	@echo "make devtree    a tree with the series applied for you to work in"
 	@echo "make export     write the devtree's commits back to series/"
-	@echo "make clean      remove build output (keeps the base and ccache)"
+	@echo "make clean      remove SERIES_DIR's work directory (builds, logs; keeps the bases, ccache, results)"
 
 test:
 	$(S)/test.sh

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Pack the guest's initramfs: busybox (static), guest/init, the selftests and
-# guest/selftests.list.  Uses the kernel's own usr/gen_init_cpio, so no root
-# is needed for /dev/console.
+# their list ($SELFTESTS_LIST: the series' list from harness.conf, or the one
+# debug-test.sh or bench.sh wrote).  Uses the kernel's own usr/gen_init_cpio,
+# so no root is needed for /dev/console.
 #
 #   make-initramfs.sh [SELFTESTS_DIR [OUT]]
 
