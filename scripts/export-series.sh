@@ -40,10 +40,11 @@ addresses() {
 }
 
 # Put To: and Cc: headers from get_maintainer.pl in every patch, and their
-# union in the cover letter; $SERIES_TO (harness.conf) comes first in every
-# To:, for a list that get_maintainer.pl cannot know (stable's).  A patch that changes virt/kvm/ (not its
-# tests) also goes to the lists of $SERIES_CC_GENERIC (harness.conf), the
-# architectures whose behaviour a generic change alters.
+# union in the cover letter.  $SERIES_TO (harness.conf) comes first in every
+# To:, for a list that get_maintainer.pl cannot know (stable's).  A patch
+# that changes virt/kvm/ (not its tests) also goes to the lists of
+# $SERIES_CC_GENERIC (harness.conf), the architectures whose behaviour a
+# generic change alters.
 address_patches() {
 	local dir=$1 p to cc all_to=() all_cc=()
 	for p in "$dir"/[0-9][0-9][0-9][0-9]-*.patch; do
