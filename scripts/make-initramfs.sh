@@ -4,6 +4,10 @@
 # their list ($SELFTESTS_LIST: the series' list from harness.conf, or the one
 # debug-test.sh or bench.sh wrote).  Uses the kernel's own usr/gen_init_cpio,
 # so no root is needed for /dev/console.
+# A list that runs guest/vmm-bringup also gets what it runs: Debian's
+# qemu-system-x86_64 with its libraries and firmware at their own paths,
+# guest/vmm-shim.c built, and the L2 guest (the test kernel, $VMM_L2_KERNEL,
+# with a busybox initramfs around guest/l2-init) under /vmm.
 #
 #   make-initramfs.sh [SELFTESTS_DIR [OUT]]
 
@@ -18,6 +22,48 @@ file "$bb" | grep -q 'statically linked' || die "$bb is not a static busybox (ap
 
 gen=$WORK/gen_init_cpio
 [ -x "$gen" ] || gcc -O2 -o "$gen" "$TREE/usr/gen_init_cpio.c" || die "cannot build gen_init_cpio"
+
+# "dir" lines for every directory above the files given, parents first.
+dirs_of() {
+	local f d
+	for f in "$@"; do
+		d=$(dirname "$f")
+		while [ "$d" != / ]; do echo "$d"; d=$(dirname "$d"); done
+	done | sort -u | while read -r d; do echo "dir $d 0755 0 0"; done
+}
+
+# What guest/vmm-bringup runs (see the top of this file).
+vmm_payload() {
+	local qemu=/usr/bin/qemu-system-x86_64 l2=${VMM_L2_KERNEL:-$KBUILD/arch/x86/boot/bzImage}
+	local fw="/usr/share/seabios/bios-256k.bin /usr/share/qemu/kvmvapic.bin
+		  /usr/share/qemu/linuxboot.bin /usr/share/qemu/linuxboot_dma.bin"
+	local libs f
+	[ -x "$qemu" ] || die "$qemu missing (apt-get install qemu-system-x86)"
+	[ -f "$l2" ] || die "no L2 kernel at $l2 (make kernel first)"
+	for f in $fw; do [ -f "$f" ] || die "QEMU firmware $f missing"; done
+	gcc -shared -fPIC -O2 -Wall -Werror -isystem "$WORK/headers/include" \
+		-o "$WORK/vmm-shim.so" "$TOP/guest/vmm-shim.c" -ldl || die "cannot build guest/vmm-shim.c"
+	{
+		echo "dir /dev 0755 0 0"
+		echo "nod /dev/console 0600 0 0 c 5 1"
+		for d in /bin /proc /sys; do echo "dir $d 0755 0 0"; done
+		echo "file /bin/busybox $bb 0755 0 0"
+		for a in $("$bb" --list); do
+			[ "$a" = busybox ] || echo "slink /bin/$a busybox 0777 0 0"
+		done
+		echo "file /init $TOP/guest/l2-init 0755 0 0"
+	} >"$WORK/l2.list"
+	"$gen" "$WORK/l2.list" >"$WORK/l2.cpio" || die "gen_init_cpio failed (L2)"
+	libs=$(ldd "$qemu" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
+	[ -n "$libs" ] || die "ldd found no libraries for $qemu"
+	dirs_of $qemu $libs $fw
+	echo "dir /vmm 0755 0 0"
+	for f in $qemu $libs $fw; do echo "file $f $(readlink -f "$f") 0755 0 0"; done
+	echo "file /vmm/vmm-shim.so $WORK/vmm-shim.so 0755 0 0"
+	echo "file /vmm/bzImage $l2 0644 0 0"
+	echo "file /vmm/l2.cpio $WORK/l2.cpio 0644 0 0"
+	echo "file /kvm/vmm-shim.c $TOP/guest/vmm-shim.c 0644 0 0"
+}
 
 list=$WORK/initramfs.list
 {
@@ -34,11 +80,15 @@ list=$WORK/initramfs.list
 	while read -r t _; do
 		case "$t" in
 		/*) f=$t ;;		# a program of the harness's own
+		guest/*) f=$TOP/$t ;;	# a script of the harness's own
 		*) f=$st/$t ;;
 		esac
 		[ -x "$f" ] || die "test program $f missing"
 		echo "file /kvm/${t##*/} $f 0755 0 0"
 	done
+	if grep -q '^guest/vmm-bringup[[:space:]]' "$SELFTESTS_LIST"; then
+		vmm_payload
+	fi
 } >"$list"
 "$gen" "$list" >"$out.tmp" || die "gen_init_cpio failed"
 mv "$out.tmp" "$out"
