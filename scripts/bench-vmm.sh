@@ -76,13 +76,13 @@ for k in "${names[@]}"; do
 		[ -f "$c" ] || continue
 		id=${c#"$RESULTS/vmm-console-$k-"}; id=${id%.log}	# MODE-LOAD-RUN
 		[[ "$id" =~ ^[a-z]+-[a-z]+-[0-9]+$ ]] || continue	# another kernel's
-		line=$(tr -d '\r' <"$c" | grep -a -m1 '^# VMM ' || true)
-		awk -v id="$k-$id" -v o="$(outcome "$c")" -v cols="$cols" -v line="$line" 'BEGIN {
+		# outcome: "up: key=value...", "L2 not up: key=value...", or no fields.
+		awk -v id="$k-$id" -v o="$(outcome "$c")" -v cols="$cols" 'BEGIN {
 			split(id, f, "-"); r = f[length(f)]; l = f[length(f) - 1]; m = f[length(f) - 2]
 			sub("-" m "-" l "-" r "$", "", id)
-			sub(/:.*/, "", o)
+			line = o; sub(/^[^:]*:?/, "", line); sub(/:.*/, "", o)
 			n = split(line, f, " ")
-			for (i = 3; i <= n; i++) { split(f[i], kv, "="); v[kv[1]] = kv[2] }
+			for (i = 1; i <= n; i++) { split(f[i], kv, "="); v[kv[1]] = kv[2] }
 			out = id "," m "," l "," r "," o
 			n = split(cols, c, " ")
 			for (i = 1; i <= n; i++) out = out "," v[c[i]]

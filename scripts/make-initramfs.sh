@@ -23,6 +23,22 @@ file "$bb" | grep -q 'statically linked' || die "$bb is not a static busybox (ap
 gen=$WORK/gen_init_cpio
 [ -x "$gen" ] || gcc -O2 -o "$gen" "$TREE/usr/gen_init_cpio.c" || die "cannot build gen_init_cpio"
 
+# The lines of a busybox root: /dev/console, the directories given, busybox
+# and its applets in /bin, and INIT as /init.
+#   busybox_root INIT DIR...
+busybox_root() {
+	local init=$1 d a
+	shift
+	echo "dir /dev 0755 0 0"
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	for d in "$@"; do echo "dir $d 0755 0 0"; done
+	echo "file /bin/busybox $bb 0755 0 0"
+	for a in $("$bb" --list); do
+		[ "$a" = busybox ] || echo "slink /bin/$a busybox 0777 0 0"
+	done
+	echo "file /init $init 0755 0 0"
+}
+
 # "dir" lines for every directory above the files given, parents first.
 dirs_of() {
 	local f d
@@ -43,16 +59,7 @@ vmm_payload() {
 	for f in $fw; do [ -f "$f" ] || die "QEMU firmware $f missing"; done
 	gcc -shared -fPIC -O2 -Wall -Werror -isystem "$WORK/headers/include" \
 		-o "$WORK/vmm-shim.so" "$TOP/guest/vmm-shim.c" -ldl || die "cannot build guest/vmm-shim.c"
-	{
-		echo "dir /dev 0755 0 0"
-		echo "nod /dev/console 0600 0 0 c 5 1"
-		for d in /bin /proc /sys; do echo "dir $d 0755 0 0"; done
-		echo "file /bin/busybox $bb 0755 0 0"
-		for a in $("$bb" --list); do
-			[ "$a" = busybox ] || echo "slink /bin/$a busybox 0777 0 0"
-		done
-		echo "file /init $TOP/guest/l2-init 0755 0 0"
-	} >"$WORK/l2.list"
+	busybox_root "$TOP/guest/l2-init" /bin /proc /sys >"$WORK/l2.list"
 	"$gen" "$WORK/l2.list" >"$WORK/l2.cpio" || die "gen_init_cpio failed (L2)"
 	libs=$(ldd "$qemu" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
 	[ -n "$libs" ] || die "ldd found no libraries for $qemu"
@@ -62,19 +69,11 @@ vmm_payload() {
 	echo "file /vmm/vmm-shim.so $WORK/vmm-shim.so 0755 0 0"
 	echo "file /vmm/bzImage $l2 0644 0 0"
 	echo "file /vmm/l2.cpio $WORK/l2.cpio 0644 0 0"
-	echo "file /kvm/vmm-shim.c $TOP/guest/vmm-shim.c 0644 0 0"
 }
 
 list=$WORK/initramfs.list
 {
-	echo "dir /dev 0755 0 0"
-	echo "nod /dev/console 0600 0 0 c 5 1"
-	for d in /bin /sbin /proc /sys /tmp /kvm; do echo "dir $d 0755 0 0"; done
-	echo "file /bin/busybox $bb 0755 0 0"
-	for a in $("$bb" --list); do
-		[ "$a" = busybox ] || echo "slink /bin/$a busybox 0777 0 0"
-	done
-	echo "file /init $TOP/guest/init 0755 0 0"
+	busybox_root "$TOP/guest/init" /bin /sbin /proc /sys /tmp /kvm
 	echo "file /selftests.list $SELFTESTS_LIST 0644 0 0"
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$SELFTESTS_LIST" |
 	while read -r t _; do
