@@ -11,6 +11,9 @@
 #   bench-vmm.sh NAME=BZIMAGE...            (from scripts/bench.sh; results in $RESULTS)
 #   bench-vmm.sh --report NAME=BZIMAGE...   table, CSV and plot again from the saved logs
 #   BENCH_VMM_RUNS=2 BENCH_VMM_HOGS=4 BENCH_VMM_MODES=split,on BENCH_VMM_LOADS=none,busy
+#   BENCH_VMM_DEVICES=1 (0: the L2 guest without vhost-net NIC and virtio-blk disk)
+# The kernels need config/kvm-vmm.config for the devices (scripts/bench.sh
+# builds them so), and VMM_L2_KERNEL names the L2 kernel (scripts/make-initramfs.sh).
 
 . "$(dirname "$0")/lib.sh"
 need gawk gnuplot
@@ -21,6 +24,8 @@ measure=1
 runs=${BENCH_VMM_RUNS:-2}
 hogs=${BENCH_VMM_HOGS:-4}
 modes=${BENCH_VMM_MODES:-split,on}
+dev=,-d		# the L2 guest's NIC and disk; BENCH_VMM_DEVICES=0: none
+[ "${BENCH_VMM_DEVICES:-1}" = 1 ] || dev=
 loads=${BENCH_VMM_LOADS:-none,busy}
 S=$SCRIPTS
 mkdir -p "$RESULTS"
@@ -46,7 +51,8 @@ for kv in "$@"; do
 done
 if [ "$measure" = 1 ]; then
 	rm -f "$RESULTS"/vmm*
-	# The L2 kernel is the same for every L1 kernel: this series' test kernel.
+	# The L2 kernel is the same for every L1 kernel: $VMM_L2_KERNEL, or this
+	# series' test kernel.
 	printf 'guest/vmm-bringup\t400\t-n 1\n' >"$RESULTS/vmm.list"
 	SELFTESTS_LIST=$RESULTS/vmm.list stage "initramfs (real VMM)" \
 		"$S/make-initramfs.sh" "$WORK/selftests" "$RESULTS/vmm-initramfs.cpio"
@@ -57,7 +63,7 @@ if [ "$measure" = 1 ]; then
 				for r in $(seq "$runs"); do
 					c=$RESULTS/vmm-console-$k-$mode-$load-$r.log
 					log "real VMM on $k: kernel-irqchip=$mode, load $load, run $r of $runs"
-					GUEST_TIMEOUT=300 GUEST_APPEND="harness.run=./vmm-bringup,-m,$mode,-l,$load,-H,$hogs,-n,1,-t,240" \
+					GUEST_TIMEOUT=300 GUEST_APPEND="harness.run=./vmm-bringup,-m,$mode,-l,$load,-H,$hogs,-n,1,-t,240$dev" \
 						"$S/run-guest.sh" "$img" "$RESULTS/vmm-initramfs.cpio" "$c" >/dev/null 2>&1 || true
 					log "  -> $(outcome "$c")"
 				done
@@ -68,7 +74,7 @@ fi
 
 # The CSV, from the console logs (vmm-console-KERNEL-MODE-LOAD-RUN.log).
 csv=$RESULTS/vmm.csv
-cols="updates waited total_us max_us boot_s qemu_exit first_ioctl first_waited split_cap_waited irqchip first same adds modifies removes"
+cols="updates waited total_us max_us boot_s l2_virtio_irqs qemu_exit first_ioctl first_us first_waited split_cap_waited irqchip first same adds modifies removes"
 echo "kernel,mode,load,run,outcome,${cols// /,}" >"$csv"
 n=0
 for k in "${names[@]}"; do
@@ -97,9 +103,10 @@ done
 # every bring-up in which QEMU ran (an L2 guest that reset had made updates
 # until then), times and boot only from those that came up.
 {
-	printf '\nreal VMM bring-up (QEMU 7.2 in the guest, q35, L2 = test kernel): %s runs per row, busy = %s busy loops\n' "$runs" "$hogs"
-	printf '%-10s %-5s %-4s | %5s %7s | %7s %7s %8s | %8s %8s %7s\n' kernel mode load "up" "L1 lost" \
-		updates waited "1st wait" "total ms" "max ms" "boot s"
+	printf '\nreal VMM bring-up (QEMU 7.2 in the guest, q35, 1 vCPU, L2 = test kernel%s): %s runs per row, busy = %s busy loops\n' \
+		"$([ -n "$dev" ] && echo ', vhost-net NIC + virtio-blk disk')" "$runs" "$hogs"
+	printf '%-10s %-5s %-4s | %5s %7s | %7s %7s %8s %7s | %8s %8s %7s\n' kernel mode load "up" "L1 lost" \
+		updates waited "1st wait" "1st ms" "total ms" "max ms" "boot s"
 	gawk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 	function med(a, n,   s) { if (!n) return "-"; asort(a, s, "@val_num_asc"); return s[int((n + 1) / 2)] }
 	{
@@ -110,6 +117,7 @@ done
 		if ($col["updates"] != "" && $col["updates"] > 0) {
 			u = ++ran[key]
 			upd[key][u] = $col["updates"]; w[key][u] = $col["waited"]; fw[key] += $col["first_waited"]
+			if ($col["first_us"] != "") f1[key][++nf[key]] = $col["first_us"] / 1000
 		}
 		if ($col["outcome"] != "up") next
 		u = ++up[key]
@@ -118,15 +126,17 @@ done
 	END {
 		for (i = 1; i <= nk; i++) {
 			key = order[i]; split(key, p, ",")
-			printf "%-10s %-5s %-4s | %2d/%-2d %7d | %7s %7s %8s | %8s %8s %7s\n", p[1], p[2], p[3],
+			printf "%-10s %-5s %-4s | %2d/%-2d %7d | %7s %7s %8s %7s | %8s %8s %7s\n", p[1], p[2], p[3],
 				up[key], tot[key], lost[key], med(upd[key], ran[key]), med(w[key], ran[key]),
-				sprintf("%d/%d", fw[key], ran[key]), med(tm[key], up[key]), med(mx[key], up[key]), med(bt[key], up[key])
+				sprintf("%d/%d", fw[key], ran[key]), med(f1[key], nf[key]),
+				med(tm[key], up[key]), med(mx[key], up[key]), med(bt[key], up[key])
 		}
 	}' "$csv"
 	echo "up: bring-ups whose L2 guest reached userspace; L1 lost: the test guest reset or hung while QEMU ran."
 	echo "updates, waited (median): routing updates QEMU made, and those in which its thread slept (a grace-period"
 	echo "wait sleeps), over every bring-up in which QEMU ran; 1st wait: bring-ups whose first routing update"
-	echo "slept.  total/max ms (time in routing ioctls) and boot s (QEMU start to L2's first userspace line):"
+	echo "slept, and the median time of that first update (1st ms).  total/max ms (time in routing ioctls)"
+	echo "and boot s (QEMU start to L2's first userspace line):"
 	echo "medians over the bring-ups that came up.  Per class (first/same/adds/modifies/removes) in vmm.csv."
 } | tee "$RESULTS/vmm-table.txt"
 
