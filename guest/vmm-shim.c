@@ -2,19 +2,24 @@
 /*
  * LD_PRELOAD library that guest/vmm-bringup loads into a real VMM (QEMU) to
  * see each irq routing update it makes, without changing the kernel under
- * test and without patching kernel text (no ftrace, no kprobes).
+ * test.
  *
  * For every ioctl that installs or replaces a VM's irq routing table,
  * KVM_CREATE_IRQCHIP (default routes), KVM_ENABLE_CAP(KVM_CAP_SPLIT_IRQCHIP)
  * and KVM_SET_GSI_ROUTING, one line is appended to $VMM_SHIM_LOG:
  *
- *   <ioctl> rc=<0|-errno> nr=<routes> class=<class> us=<wall time> sleeps=<n>
+ *   <ioctl> seq=<n> rc=<0|-errno> nr=<routes> class=<class> us=<wall time>
+ *   sleeps=<n>
+ *
+ * and the ioctl is bracketed in the kernel's trace buffer by two markers,
+ * "vmm-shim begin <seq>" and "vmm-shim end <seq>" (written to
+ * $VMM_SHIM_TRACE_MARKER, if set), so that guest/vmm-bringup can tell which
+ * grace periods the function tracer saw this thread wait for inside it.
  *
  * sleeps is how many times the calling thread blocked in the ioctl: its
  * voluntary context switches, which the kernel counts (getrusage() with
- * RUSAGE_THREAD).  Waiting for an SRCU grace period blocks; an update that
- * does not wait runs through without blocking (the kernel's allocations and
- * kvm->irq_lock are uncontended here).
+ * RUSAGE_THREAD).  Waiting for an SRCU grace period blocks, but so may
+ * other things; the trace says which waits were grace periods.
  *
  * class compares a KVM_SET_GSI_ROUTING table with the one before it, per
  * GSI and in order, as series-rfc does in the kernel (but stricter: whole
@@ -45,6 +50,8 @@
 
 static int (*real_ioctl)(int fd, unsigned long req, ...);
 static int log_fd = -1;
+static int marker_fd = -1;
+static unsigned int seq;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* The previous KVM_SET_GSI_ROUTING table (NULL: none yet). */
@@ -54,10 +61,25 @@ static unsigned int prev_nr;
 __attribute__((constructor)) static void shim_init(void)
 {
 	const char *path = getenv("VMM_SHIM_LOG");
+	const char *marker = getenv("VMM_SHIM_TRACE_MARKER");
 
 	real_ioctl = dlsym(RTLD_NEXT, "ioctl");
 	if (path)
 		log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (marker)
+		marker_fd = open(marker, O_WRONLY | O_CLOEXEC);
+}
+
+static void mark(const char *what, unsigned int n)
+{
+	char line[48];
+	int len;
+
+	if (marker_fd < 0)
+		return;
+	len = snprintf(line, sizeof(line), "vmm-shim %s %u\n", what, n);
+	/* A lost marker shows as an update that the trace does not cover. */
+	(void)!write(marker_fd, line, len);
 }
 
 static long long now_ns(void)
@@ -161,17 +183,20 @@ static int timed(const char *what, int fd, unsigned long req, void *arg,
 	pthread_mutex_lock(&lock);
 	if (r)
 		class = classify(r->entries, r->nr);
+	seq++;
+	mark("begin", seq);
 	s0 = thread_sleeps();
 	t0 = now_ns();
 	rc = real_ioctl(fd, req, arg);
 	err = errno;
 	t1 = now_ns();
 	s1 = thread_sleeps();
+	mark("end", seq);
 	if (r && !rc)
 		remember(r);
 	if (log_fd >= 0) {
-		len = snprintf(line, sizeof(line), "%s rc=%d nr=%u class=%s us=%lld sleeps=%ld\n",
-			       what, rc ? -err : 0, r ? r->nr : 0, class,
+		len = snprintf(line, sizeof(line), "%s seq=%u rc=%d nr=%u class=%s us=%lld sleeps=%ld\n",
+			       what, seq, rc ? -err : 0, r ? r->nr : 0, class,
 			       (t1 - t0) / 1000, s1 - s0);
 		/* A lost line shows as a count that does not add up. */
 		(void)!write(log_fd, line, len);

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The real-VMM scenario of make bench: boot each kernel under QEMU TCG and,
 # in it, run guest/vmm-bringup once per L1 boot (Debian's QEMU boots an L2
-# guest; guest/vmm-shim.c counts QEMU's routing updates, the ones that slept,
-# their time, and classifies them).  For every kernel, kernel-irqchip mode
+# guest; guest/vmm-shim.c and the function tracer count QEMU's routing
+# updates, the ones that waited for a grace period or slept, their time, and
+# classify them).  For every kernel, kernel-irqchip mode
 # (split, on) and load (none, busy), BENCH_VMM_RUNS bring-ups.  One L1 boot
 # per bring-up: QEMU TCG's nested SVM sometimes loses L1 (resets or hangs;
 # docs/results.md), which costs that sample only and is counted.
@@ -74,7 +75,7 @@ fi
 
 # The CSV, from the console logs (vmm-console-KERNEL-MODE-LOAD-RUN.log).
 csv=$RESULTS/vmm.csv
-cols="updates waited total_us max_us boot_s l2_virtio_irqs qemu_exit first_ioctl first_us first_waited split_cap_waited irqchip first same adds modifies removes"
+cols="updates waited slept grace_periods other_srcu_syncs traced total_us max_us boot_s l2_virtio_irqs qemu_exit first_ioctl first_us first_waited first_slept split_cap_waited irqchip first same adds modifies removes"
 echo "kernel,mode,load,run,outcome,${cols// /,}" >"$csv"
 n=0
 for k in "${names[@]}"; do
@@ -105,8 +106,8 @@ done
 {
 	printf '\nreal VMM bring-up (QEMU 7.2 in the guest, q35, 1 vCPU, L2 = test kernel%s): %s runs per row, busy = %s busy loops\n' \
 		"$([ -n "$dev" ] && echo ', vhost-net NIC + virtio-blk disk')" "$runs" "$hogs"
-	printf '%-10s %-5s %-4s | %5s %7s | %7s %7s %8s %7s | %8s %8s %7s\n' kernel mode load "up" "L1 lost" \
-		updates waited "1st wait" "1st ms" "total ms" "max ms" "boot s"
+	printf '%-10s %-5s %-4s | %5s %7s | %7s %7s %7s %8s %7s | %8s %8s %7s\n' kernel mode load "up" "L1 lost" \
+		updates waited slept "1st wait" "1st ms" "total ms" "max ms" "boot s"
 	gawk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 	function med(a, n,   s) { if (!n) return "-"; asort(a, s, "@val_num_asc"); return s[int((n + 1) / 2)] }
 	{
@@ -116,7 +117,7 @@ done
 		if ($col["outcome"] ~ /^L1/) lost[key]++
 		if ($col["updates"] != "" && $col["updates"] > 0) {
 			u = ++ran[key]
-			upd[key][u] = $col["updates"]; w[key][u] = $col["waited"]; fw[key] += $col["first_waited"]
+			upd[key][u] = $col["updates"]; w[key][u] = $col["waited"]; sl[key][u] = $col["slept"]; fw[key] += $col["first_waited"]
 			if ($col["first_us"] != "") f1[key][++nf[key]] = $col["first_us"] / 1000
 		}
 		if ($col["outcome"] != "up") next
@@ -126,16 +127,17 @@ done
 	END {
 		for (i = 1; i <= nk; i++) {
 			key = order[i]; split(key, p, ",")
-			printf "%-10s %-5s %-4s | %2d/%-2d %7d | %7s %7s %8s %7s | %8s %8s %7s\n", p[1], p[2], p[3],
-				up[key], tot[key], lost[key], med(upd[key], ran[key]), med(w[key], ran[key]),
+			printf "%-10s %-5s %-4s | %2d/%-2d %7d | %7s %7s %7s %8s %7s | %8s %8s %7s\n", p[1], p[2], p[3],
+				up[key], tot[key], lost[key], med(upd[key], ran[key]), med(w[key], ran[key]), med(sl[key], ran[key]),
 				sprintf("%d/%d", fw[key], ran[key]), med(f1[key], nf[key]),
 				med(tm[key], up[key]), med(mx[key], up[key]), med(bt[key], up[key])
 		}
 	}' "$csv"
 	echo "up: bring-ups whose L2 guest reached userspace; L1 lost: the test guest reset or hung while QEMU ran."
-	echo "updates, waited (median): routing updates QEMU made, and those in which its thread slept (a grace-period"
-	echo "wait sleeps), over every bring-up in which QEMU ran; 1st wait: bring-ups whose first routing update"
-	echo "slept, and the median time of that first update (1st ms).  total/max ms (time in routing ioctls)"
+	echo "updates, waited, slept (median): routing updates QEMU made, those that waited for an irq_srcu grace period"
+	echo "(kvm_set_irq_routing() called synchronize_srcu_expedited(), seen by the function tracer), and those in"
+	echo "which QEMU's thread slept, over every bring-up in which QEMU ran; 1st wait: bring-ups whose first routing"
+	echo "update waited, and the median time of that first update (1st ms).  total/max ms (time in routing ioctls)"
 	echo "and boot s (QEMU start to L2's first userspace line):"
 	echo "medians over the bring-ups that came up.  Per class (first/same/adds/modifies/removes) in vmm.csv."
 } | tee "$RESULTS/vmm-table.txt"

@@ -1,10 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The real-VMM count test of make test: Debian's QEMU boots an L2 guest in
-# the test guest (guest/vmm-bringup, kernel-irqchip=split and =on, or
-# $SERIES_VMM_MODES, idle),
-# and the counts of its routing updates that waited must be what the kernel
-# claims ($SERIES_VMM_EXPECT, see guest/vmm-bringup -e).  For a series on
+# The real-VMM count test of make test: Debian's QEMU boots an L2 guest with
+# a vhost-net NIC and a virtio-blk disk in the test guest (guest/vmm-bringup
+# -d, kernel-irqchip=split and =on, or $SERIES_VMM_MODES, idle), and the
+# counts of its routing updates that waited for an irq_srcu grace period
+# (the function tracer counts them) must be what the kernel claims
+# ($SERIES_VMM_EXPECT, see guest/vmm-bringup -e).  The kernels are built
+# with config/kvm-vmm.config, in the build-vmm directories that make bench
+# uses too.  For a series on
 # the pristine base the base kernel runs it too, expecting its first update
 # to wait, so that the test is seen to measure something.  Counts, never
 # time.  Writes "ok NAME" / "not ok NAME # why" lines to OUT.
@@ -26,13 +29,19 @@ S=$SCRIPTS
 # The kernels: this series' test kernel, and the base's when the series
 # stands on the pristine base (a stacked series' base run is its lower
 # series' base run).
-kernels=("$SERIES_NAME=$KBUILD/arch/x86/boot/bzImage=$SERIES_VMM_EXPECT")
+export EXTRA_FRAGMENTS=$TOP/config/kvm-vmm.config
+log "kernel for the real VMM ($SERIES_NAME)"
+"$S/build-kernel.sh" "$TREE" "$KBUILD-vmm" >&2 || die "the $SERIES_NAME kernel for the real VMM did not build"
+kernels=("$SERIES_NAME=$KBUILD-vmm/arch/x86/boot/bzImage=$SERIES_VMM_EXPECT")
 if [ -z "$SERIES_ON" ]; then
 	base_worktree >/dev/null
-	"$S/build-kernel.sh" "$BASE_WORK/linux" "$BASE_WORK/build" >&2 ||
-		die "the base kernel did not build"
-	kernels=("base=$BASE_WORK/build/arch/x86/boot/bzImage=base" "${kernels[@]}")
+	log "kernel for the real VMM (base)"
+	"$S/build-kernel.sh" "$BASE_WORK/linux" "$BASE_WORK/build-vmm" >&2 ||
+		die "the base kernel for the real VMM did not build"
+	kernels=("base=$BASE_WORK/build-vmm/arch/x86/boot/bzImage=base" "${kernels[@]}")
 fi
+# The L2 guest: this series' kernel (it only has to boot).
+export VMM_L2_KERNEL=$KBUILD-vmm/arch/x86/boot/bzImage
 
 # QEMU's kernel-irqchip modes (harness.conf may narrow them).
 modes=${SERIES_VMM_MODES:-split,on}
@@ -44,7 +53,7 @@ for kv in "${kernels[@]}"; do
 	list=$WORK/vmm-$expect.list
 	initrd=$WORK/vmm-$expect.cpio
 	# Two bring-ups of at most 150 s each; a normal one takes about 20 s.
-	printf 'guest/vmm-bringup\t360\t-m %s -l none -n 1 -t 150 -e %s\n' "$modes" "$expect" >"$list"
+	printf 'guest/vmm-bringup\t360\t-m %s -l none -n 1 -t 150 -d -e %s\n' "$modes" "$expect" >"$list"
 	SELFTESTS_LIST=$list "$S/make-initramfs.sh" "$WORK/selftests" "$initrd" >&2 ||
 		die "the real-VMM initramfs was not packed"
 	note=""
