@@ -7,17 +7,20 @@
 # (the function tracer counts them) must be what the kernel claims
 # ($SERIES_VMM_EXPECT, see guest/vmm-bringup -e).  The kernels are built
 # with config/kvm-vmm.config, in the build-vmm directories that make bench
-# uses too.  For a series on
-# the pristine base the base kernel runs it too, expecting its first update
-# to wait, so that the test is seen to measure something.  Counts, never
-# time.  Writes "ok NAME" / "not ok NAME # why" lines to OUT.
+# uses too.  For a series on the pristine base the base kernel runs it too,
+# expecting its first update to wait, so that the test is seen to measure
+# something.  Counts, never time.  Writes "ok NAME" / "not ok NAME # why"
+# lines to OUT.
 #
 #   check-vmm.sh OUT
 #
 # One L1 boot per kernel.  QEMU TCG's nested SVM sometimes loses the whole
 # L1 guest (it resets or hangs; docs/results.md, on the base as often as on
-# the series): such a boot, and only such a boot, is tried once more, and
-# the retry is reported.  An L2 guest that does not come up is a failure.
+# the series): such a boot is tried once more, and the retry is reported.
+# It also resets an L2 guest now and then (on the base too, mostly under
+# load, but also idle in early boot): such a bring-up is tried once more
+# in the same boot (vmm-bringup -R), and that is reported too.  An L2 guest
+# that does not come up twice is a failure.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -52,15 +55,16 @@ for kv in "${kernels[@]}"; do
 	IFS='=' read -r name img expect <<<"$kv"
 	list=$WORK/vmm-$expect.list
 	initrd=$WORK/vmm-$expect.cpio
-	# Two bring-ups of at most 150 s each; a normal one takes about 20 s.
-	printf 'guest/vmm-bringup\t360\t-m %s -l none -n 1 -t 150 -d -e %s\n' "$modes" "$expect" >"$list"
+	# Two bring-ups, each tried once more if its L2 guest does not come up
+	# (-R), of at most 150 s each; a normal one takes about 20 s.
+	printf 'guest/vmm-bringup\t660\t-m %s -l none -n 1 -t 150 -d -R -e %s\n' "$modes" "$expect" >"$list"
 	SELFTESTS_LIST=$list "$S/make-initramfs.sh" "$WORK/selftests" "$initrd" >&2 ||
 		die "the real-VMM initramfs was not packed"
 	note=""
 	for try in 1 2; do
 		console=$logs/vmm-console-$name.log
 		log "real VMM on the $name kernel (expect: $expect), boot $try"
-		GUEST_TIMEOUT=480 GUEST_APPEND=kunit.enable=0 "$S/run-guest.sh" "$img" "$initrd" "$console" >&2 || true
+		GUEST_TIMEOUT=780 GUEST_APPEND=kunit.enable=0 "$S/run-guest.sh" "$img" "$initrd" "$console" >&2 || true
 		# L1 lost: vmm-bringup started but never ended.
 		if grep -aq '^HARNESS: start .*vmm-bringup' "$console" &&
 		   ! grep -aq '^HARNESS: end .*vmm-bringup' "$console" && [ "$try" = 1 ]; then
