@@ -79,17 +79,10 @@ if [ "$rc" -eq 3 ] && [ "${GUEST_RETRY_FROZEN:-0}" = 1 ]; then
 	boot_once || rc=$?
 fi
 
-if [ "$rc" -eq 3 ]; then
-	echo "---- last 30 lines of the console ----" >&2
-	tail -n 30 "$console" >&2
-	die "the guest froze: no console output for ${silence}s while a selftest ran (killed)"
-fi
-if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-	echo "---- last 30 lines of the console ----" >&2
-	tail -n 30 "$console" >&2
-	die "guest did not finish within ${limit}s (killed)"
-fi
-[ "$rc" -eq 0 ] || { tail -n 30 "$console" >&2; die "QEMU exited with status $rc"; }
-grep -qa '^HARNESS: end selftests' "$console" ||
-	{ tail -n 30 "$console" >&2; die "guest stopped before finishing its tests (crash or panic?)"; }
+# Fail with the console's tail.
+fail() { echo "---- last 30 lines of the console ----" >&2; tail -n 30 "$console" >&2; die "$1"; }
+[ "$rc" -ne 3 ] || fail "the guest froze: no console output for ${silence}s while a selftest ran (killed)"
+[ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] || fail "guest did not finish within ${limit}s (killed)"
+[ "$rc" -eq 0 ] || fail "QEMU exited with status $rc"
+grep -qa '^HARNESS: end selftests' "$console" || fail "guest stopped before finishing its tests (crash or panic?)"
 log "guest finished"
