@@ -13,6 +13,8 @@
 #   bench-vmm.sh --report NAME=BZIMAGE...   table, CSV and plot again from the saved logs
 #   BENCH_VMM_RUNS=2 BENCH_VMM_HOGS=4 BENCH_VMM_MODES=split,on BENCH_VMM_LOADS=none,busy
 #   BENCH_VMM_DEVICES=1 (0: the L2 guest without vhost-net NIC and virtio-blk disk)
+#   BENCH_VMM_TRACE=1 (0: no function tracer in L1, vmm-bringup -N; grace
+#   periods are not counted then, only sleeps)
 # The kernels need config/kvm-vmm.config for the devices (scripts/bench.sh
 # builds them so), and VMM_L2_KERNEL names the L2 kernel (scripts/make-initramfs.sh).
 
@@ -28,6 +30,8 @@ modes=${BENCH_VMM_MODES:-split,on}
 dev=,-d		# the L2 guest's NIC and disk; BENCH_VMM_DEVICES=0: none
 [ "${BENCH_VMM_DEVICES:-1}" = 1 ] || dev=
 loads=${BENCH_VMM_LOADS:-none,busy}
+notrace=	# BENCH_VMM_TRACE=0: vmm-bringup -N
+[ "${BENCH_VMM_TRACE:-1}" = 1 ] || notrace=,-N
 S=$SCRIPTS
 mkdir -p "$RESULTS"
 
@@ -64,7 +68,7 @@ if [ "$measure" = 1 ]; then
 				for r in $(seq "$runs"); do
 					c=$RESULTS/vmm-console-$k-$mode-$load-$r.log
 					log "real VMM on $k: kernel-irqchip=$mode, load $load, run $r of $runs"
-					GUEST_TIMEOUT=300 GUEST_APPEND="harness.run=./vmm-bringup,-m,$mode,-l,$load,-H,$hogs,-n,1,-t,240$dev" \
+					GUEST_TIMEOUT=300 GUEST_APPEND="harness.run=./vmm-bringup,-m,$mode,-l,$load,-H,$hogs,-n,1,-t,240$dev$notrace" \
 						"$S/run-guest.sh" "$img" "$RESULTS/vmm-initramfs.cpio" "$c" >/dev/null 2>&1 || true
 					log "  -> $(outcome "$c")"
 				done
@@ -117,7 +121,8 @@ done
 		if ($col["outcome"] ~ /^L1/) lost[key]++
 		if ($col["updates"] != "" && $col["updates"] > 0) {
 			u = ++ran[key]
-			upd[key][u] = $col["updates"]; w[key][u] = $col["waited"]; sl[key][u] = $col["slept"]; fw[key] += $col["first_waited"]
+			upd[key][u] = $col["updates"]; sl[key][u] = $col["slept"]
+			if ($col["waited"] != "-") { w[key][++nw[key]] = $col["waited"]; fw[key] += $col["first_waited"] }
 			if ($col["first_us"] != "") f1[key][++nf[key]] = $col["first_us"] / 1000
 		}
 		if ($col["outcome"] != "up") next
@@ -128,17 +133,17 @@ done
 		for (i = 1; i <= nk; i++) {
 			key = order[i]; split(key, p, ",")
 			printf "%-10s %-5s %-4s | %2d/%-2d %7d | %7s %7s %7s %8s %7s | %8s %8s %7s\n", p[1], p[2], p[3],
-				up[key], tot[key], lost[key], med(upd[key], ran[key]), med(w[key], ran[key]), med(sl[key], ran[key]),
-				sprintf("%d/%d", fw[key], ran[key]), med(f1[key], nf[key]),
+				up[key], tot[key], lost[key], med(upd[key], ran[key]), med(w[key], nw[key]), med(sl[key], ran[key]),
+				(nw[key] ? sprintf("%d/%d", fw[key], nw[key]) : "-"), med(f1[key], nf[key]),
 				med(tm[key], up[key]), med(mx[key], up[key]), med(bt[key], up[key])
 		}
 	}' "$csv"
 	echo "up: bring-ups whose L2 guest reached userspace; L1 lost: the test guest reset or hung while QEMU ran."
 	echo "updates, waited, slept (median): routing updates QEMU made, those that waited for an irq_srcu grace period"
-	echo "(kvm_set_irq_routing() called synchronize_srcu_expedited(), seen by the function tracer), and those in"
-	echo "which QEMU's thread slept, over every bring-up in which QEMU ran; 1st wait: bring-ups whose first routing"
-	echo "update waited, and the median time of that first update (1st ms).  total/max ms (time in routing ioctls)"
-	echo "and boot s (QEMU start to L2's first userspace line):"
+	echo "(kvm_set_irq_routing() called synchronize_srcu_expedited(), seen by the function tracer; \"-\" with"
+	echo "BENCH_VMM_TRACE=0), and those in which QEMU's thread slept, over every bring-up in which QEMU ran;"
+	echo "1st wait: bring-ups whose first routing update waited, and the median time of that first update (1st ms)."
+	echo "total/max ms (time in routing ioctls) and boot s (QEMU start to L2's first userspace line):"
 	echo "medians over the bring-ups that came up.  Per class (first/same/adds/modifies/removes) in vmm.csv."
 } | tee "$RESULTS/vmm-table.txt"
 
