@@ -156,8 +156,8 @@ if [ -s "$dat" ]; then
 	set terminal png size 1200,600
 	set output '$RESULTS/vmm.png'
 	set title 'Real VMM bring-up: milliseconds QEMU spent in irq routing ioctls (each point one bring-up)'
-	set ylabel 'ms'; set grid; set xtics rotate by -30 noenhanced
-	plot '$dat' using 0:2:xtic(1) with points pt 7 ps 1.5 title 'ms in routing ioctls'
+	set ylabel 'ms (log scale)'; set logscale y; set grid; set xtics rotate by 30 right noenhanced; set bmargin 7; set offsets 0.5, 0.5, 0, 0
+	plot '$dat' using 0:2:xtic(1) with points pt 7 ps 1.5 notitle
 	GP
 fi
 log "real-VMM results: $RESULTS/vmm-table.txt vmm.csv vmm.png vmm-console-*.log"
