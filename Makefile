@@ -14,7 +14,7 @@ help:
 	@echo "make test       for each series: fetch, apply, check, build, boot, run KUnit + selftests; one TAP summary"
 	@echo "make debug-test the same tests on a KASAN/lockdep/kmemleak kernel"
 	@echo "make debug-test-base  the same on the pristine base, for comparison"
-	@echo "make mutants    show that the tests fail on deliberately broken kernels (scripts/mutants/)"
+	@echo "make mutants    show that the tests fail on deliberately broken kernels (<series>/mutants.*)"
 	@echo "make fetch      fetch and unpack the pinned base (series/base.conf)"
 	@echo "make tree       apply the series to a fresh test tree"
 	@echo "make kernel     build the test kernel"

@@ -1,11 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Show that the series' tests can fail.  Build the test kernel once from the
-# series plus scripts/mutants/$SERIES_NAME.diff, whose kvm.mutant=N boot
+# series plus the series directory's mutants.diff, whose kvm.mutant=N boot
 # parameter selects one deliberate breakage (0: none), then boot it once per
-# line of scripts/mutants/$SERIES_NAME.list with that mutant and the
-# selftests the line names, and check that every result the line lists
-# fails (mutant 0: that everything passes).  Prints TAP, one result per
+# line of its mutants.list with that mutant and the selftests the line
+# names, and check that every result the line lists fails (mutant 0: that
+# everything passes).  Prints TAP, one result per
 # mutant, and the cases that fail on no mutant.  Not part of make test: it
 # boots the guest 13 times (about 4 minutes warm; the kernel build makes it
 # 17 cold).
@@ -16,10 +16,10 @@
 "$SCRIPTS/check-deps.sh"	# every tool, before a long run
 S=$SCRIPTS
 
-diff=$TOP/scripts/mutants/$SERIES_NAME.diff
-list=$TOP/scripts/mutants/$SERIES_NAME.list
+diff=$SERIES_DIR/mutants.diff
+list=$SERIES_DIR/mutants.list
 [ -f "$diff" ] && [ -f "$list" ] ||
-	die "no mutants for $SERIES_NAME (want scripts/mutants/$SERIES_NAME.diff and .list)"
+	die "no mutants for $SERIES_NAME (want $SERIES_NAME/mutants.diff and mutants.list)"
 want=" $* "
 
 MUT=$CACHE/mutants/$SERIES_NAME

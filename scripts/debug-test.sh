@@ -13,7 +13,7 @@
 "$SCRIPTS/check-deps.sh"	# every tool, before a long run
 
 export EXTRA_FRAGMENTS="$TOP/config/kvm-debug.config"
-export SELFTESTS_LIST=$TOP/$SERIES_DEBUG_TESTS
+export SELFTESTS_LIST=$SERIES_DEBUG_TESTS
 export GUEST_TIMEOUT=${GUEST_TIMEOUT:-2400}
 # No 5-level paging on the debug kernel.  QEMU's -cpu max offers LA57, and on
 # v7.3.4 an interrupt that lands in identify_cpu() on the boot CPU, between the
@@ -45,7 +45,7 @@ stage selftests        "$S/build-selftests.sh"
 fault_inject() {
 	gcc -static -O2 -Wall -Werror -isystem "$WORK/headers/include" \
 		-o "$WORK/fault-inject" "$TOP/guest/fault-inject.c" &&
-	{ cat "$TOP/$SERIES_DEBUG_TESTS"; echo "$WORK/fault-inject 900"; } >"$WORK/debug-tests.list"
+	{ cat "$SERIES_DEBUG_TESTS"; echo "$WORK/fault-inject 900"; } >"$WORK/debug-tests.list"
 }
 stage "fault-inject"   fault_inject
 export SELFTESTS_LIST=$WORK/debug-tests.list

@@ -31,8 +31,11 @@ SERIES_ON=
 . "$SERIES_DIR/base.conf"
 for _v in "${_pin[@]}"; do eval "[ -z \"\$_env_$_v\" ] || $_v=\$_env_$_v"; done
 
-# What the harness runs for this series (selftests, cross builds, bench load).
-SERIES_SELFTESTS=guest/selftests.list SERIES_DEBUG_TESTS=guest/debug-tests.list
+# What the harness runs for this series: the lists in its directory
+# (selftests.list for make test, debug-tests.list for make debug-test,
+# mutants.diff and mutants.list for make mutants) and the knobs of its
+# harness.conf (cross builds, bench load, ...), defaults here.
+SERIES_SELFTESTS=$SERIES_DIR/selftests.list SERIES_DEBUG_TESTS=$SERIES_DIR/debug-tests.list
 SERIES_PERF_TEST=x86/irq_routing_perf_test SERIES_CROSS=
 SERIES_BENCH_CPUS=2 SERIES_BENCH_VMS=2 SERIES_BENCH_HOGS=16
 SERIES_SUBJECT_PREFIX=PATCH SERIES_CC_GENERIC= SERIES_TO=
@@ -60,8 +63,8 @@ KBUILD=$WORK/build			# O= for the test kernel
 RESULTS=$CACHE/results/$SERIES_NAME
 BASE_WORK=$CACHE/work/$SERIES_NAME-base	# pristine base worktree and its builds
 
-# The selftests to build and run (see guest/selftests.list).
-SELFTESTS_LIST=${SELFTESTS_LIST:-$TOP/$SERIES_SELFTESTS}
+# The selftests to build and run (format: series/selftests.list).
+SELFTESTS_LIST=${SELFTESTS_LIST:-$SERIES_SELFTESTS}
 
 JOBS=${JOBS:-$(( $(nproc) + 1 ))}
 

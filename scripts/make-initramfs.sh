@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Pack the guest's initramfs: busybox (static), guest/init, the selftests and
-# their list ($SELFTESTS_LIST: the series' list from harness.conf, or the one
+# their list ($SELFTESTS_LIST: the selftests.list of the series, or the one
 # debug-test.sh or bench.sh wrote).  Uses the kernel's own usr/gen_init_cpio,
 # so no root is needed for /dev/console.
 # A list that runs guest/vmm-bringup also gets what it runs: Debian's
