@@ -205,6 +205,51 @@ tap_number() {
 	[ "$fail" -eq 0 ] && [ "$n" -gt 0 ]
 }
 
+# What a robot check's result depends on, as one sha256: the series'
+# directory (patches, lists, base.conf, harness.conf) and that of the series
+# it stacks on, the tree of the base and of every commit the series makes,
+# the harness (scripts/, config/) and the installed version of every
+# package in deps.list (compilers, sparse, ...) and which cross compilers
+# exist.
+check_inputs() {
+	local pkgs
+	pkgs=$(sed -e 's/#.*//' "$DEPS_LIST" | awk 'NF { print $1 }')
+	{
+		cat "$SERIES_DIR"/* "$SELFTESTS_LIST"
+		[ -z "$SERIES_ON" ] || cat "$TOP/$SERIES_ON"/*
+		kgit -C "$TREE" rev-parse "$BASE_TAG^{tree}"
+		kgit -C "$TREE" log --format=%T "$BASE_TAG..HEAD"
+		cat "$SCRIPTS"/*.sh "$DEPS_LIST" "$TOP"/config/*
+		# shellcheck disable=SC2086 # a list of packages
+		dpkg-query -W -f '${Package} ${Version}\n' $pkgs 2>&1
+		ls /usr/bin/*-linux-gnu*-gcc* 2>/dev/null
+		uname -m
+	} | sha256sum | cut -c1-16
+}
+
+# cached_check NAME OUT CMD...: run a robot check (CMD writes its results to
+# OUT), or, if the same inputs (check_inputs) passed it before, replay that
+# result, marked as such: the checks are builds and static analysis, whose
+# result cannot change while their inputs do not.  Only a result with no
+# failure is kept.  NO_CHECK_CACHE=1 always runs the check.
+cached_check() {
+	local name=$1 out=$2 key f
+	shift 2
+	key=$(check_inputs)
+	f=$CACHE/check-cache/$SERIES_NAME/$name-$key
+	if [ "${NO_CHECK_CACHE:-0}" != 1 ] && [ -s "$f" ]; then
+		log "  $name: these inputs ($key) passed on $(date -r "$f" -u '+%F %H:%M UTC'); result replayed (NO_CHECK_CACHE=1 runs it again)"
+		sed "s/\$/ # same inputs passed $(date -r "$f" -u +%FT%H:%MZ), replayed/; s/ # \(.*\) # / # \1; /" "$f" >"$out"
+		cat "$out"
+		return 0
+	fi
+	"$@" || return
+	if ! grep -q '^not ok' "$out"; then
+		mkdir -p "$(dirname "$f")"
+		cp "$out" "$f"
+	fi
+}
+
 # Run one named stage of a longer job: log its start and its time, and stop
 # the job if it fails.  $STAGE_TIMES, if set, collects "name seconds" lines;
 # $STAGE_HINT is added to the failure message.

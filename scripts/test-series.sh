@@ -9,6 +9,9 @@
 # scripts/test.sh runs this for every series.
 #
 # SKIP_CROSS=1 leaves out the cross-arch builds (reported as skipped).
+# The robot's checks (checkpatch, per-patch builds, sparse and W=1, cross
+# builds) replay an earlier pass with the same inputs (cached_check in
+# scripts/lib.sh; NO_CHECK_CACHE=1 runs them all).
 
 . "$(dirname "$0")/lib.sh"
 "$SCRIPTS/check-deps.sh"	# every tool, before a long run
@@ -21,8 +24,8 @@ export STAGE_TIMES=$checks/times
 
 stage fetch          "$S/fetch-base.sh"
 stage apply          "$S/apply-series.sh"
-stage checkpatch     "$S/check-patches.sh" "$checks/1-patches"
-stage "per-patch builds" "$S/check-bisect.sh" "$checks/2-bisect"
+stage checkpatch     cached_check checkpatch "$checks/1-patches" "$S/check-patches.sh" "$checks/1-patches"
+stage "per-patch builds" cached_check bisect "$checks/2-bisect" "$S/check-bisect.sh" "$checks/2-bisect"
 stage kernel         "$S/build-kernel.sh"
 stage selftests      "$S/build-selftests.sh"
 stage initramfs      "$S/make-initramfs.sh"
@@ -39,11 +42,11 @@ vmm() {
 		echo "not ok real VMM: the count test ran # scripts/check-vmm.sh failed; see its errors above" >>"$checks/6-vmm"
 }
 stage "real VMM"     vmm
-stage "sparse + W=1" "$S/check-warnings.sh" "$checks/3-warnings"
+stage "sparse + W=1" cached_check warnings "$checks/3-warnings" "$S/check-warnings.sh" "$checks/3-warnings"
 if [ "${SKIP_CROSS:-0}" = 1 ]; then
 	echo "ok cross-arch builds # SKIP SKIP_CROSS=1" >"$checks/4-cross"
 else
-	stage "cross-arch builds" "$S/check-cross.sh" "$checks/4-cross"
+	stage "cross-arch builds" cached_check cross "$checks/4-cross" "$S/check-cross.sh" "$checks/4-cross"
 fi
 
 log "== results ($SERIES_NAME on $BASE_UPSTREAM, total ${SECONDS}s)"
