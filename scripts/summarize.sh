@@ -93,7 +93,7 @@ END {
 	if (running) res("not ok", "selftest: " t, "did not finish (guest crashed or hung)")
 	if (cpus_seen && !finished) res("not ok", "guest: finished its tests", "no end marker")
 }')
-kunit=$(python3 "$SCRIPTS/kunit-results.py" "$TREE" "$console" \
+kunit=$(PYTHONDONTWRITEBYTECODE=1 python3 "$SCRIPTS/kunit-results.py" "$TREE" "$console" \
 	"${KUNIT_SUITES_LIST:-$TOP/guest/kunit-suites.list}" "$prefix") ||
 	kunit="not ok ${prefix}kunit: results read # scripts/kunit-results.py failed"
 [ -z "$kunit" ] || results+=$'\n'"$kunit"
