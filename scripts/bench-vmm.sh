@@ -132,9 +132,12 @@ done
 	END {
 		for (i = 1; i <= nk; i++) {
 			key = order[i]; split(key, p, ",")
+			# Without the tracer no bring-up has a "waited" count.
+			wm = fwt = "-"
+			if (key in nw) { wm = med(w[key], nw[key]); fwt = sprintf("%d/%d", fw[key], nw[key]) }
 			printf "%-10s %-5s %-4s | %2d/%-2d %7d | %7s %7s %7s %8s %7s | %8s %8s %7s\n", p[1], p[2], p[3],
-				up[key], tot[key], lost[key], med(upd[key], ran[key]), med(w[key], nw[key]), med(sl[key], ran[key]),
-				(nw[key] ? sprintf("%d/%d", fw[key], nw[key]) : "-"), med(f1[key], nf[key]),
+				up[key], tot[key], lost[key], med(upd[key], ran[key]), wm, med(sl[key], ran[key]),
+				fwt, med(f1[key], nf[key]),
 				med(tm[key], up[key]), med(mx[key], up[key]), med(bt[key], up[key])
 		}
 	}' "$csv"
