@@ -9,8 +9,9 @@
 # per bring-up: QEMU TCG's nested SVM sometimes loses L1 (resets or hangs;
 # docs/results.md), which costs that sample only and is counted.
 #
-#   bench-vmm.sh NAME=BZIMAGE...            (from scripts/bench.sh; results in $RESULTS)
-#   bench-vmm.sh --report NAME=BZIMAGE...   table, CSV and plot again from the saved logs
+#   bench-vmm.sh NAME=BZIMAGE...   (from scripts/bench.sh; results in $RESULTS)
+#   bench-vmm.sh --report          table, CSV and plot again from the saved
+#                                  logs (vmm-console-*.log, vmm.run)
 #   BENCH_VMM_RUNS=2 BENCH_VMM_HOGS=4 BENCH_VMM_MODES=split,on BENCH_VMM_LOADS=none,busy
 #   BENCH_VMM_DEVICES=1 (0: the L2 guest without vhost-net NIC and virtio-blk disk)
 #   BENCH_VMM_TRACE=1 (0: no function tracer in L1, vmm-bringup -N; grace
@@ -23,7 +24,7 @@ need gawk gnuplot
 
 measure=1
 [ "${1:-}" = --report ] && { measure=0; shift; }
-[ $# -gt 0 ] || die "usage: bench-vmm.sh [--report] NAME=BZIMAGE..."
+[ "$measure" = 0 ] || [ $# -gt 0 ] || die "usage: bench-vmm.sh NAME=BZIMAGE... | bench-vmm.sh --report"
 runs=${BENCH_VMM_RUNS:-2}
 hogs=${BENCH_VMM_HOGS:-4}
 modes=${BENCH_VMM_MODES:-split,on}
@@ -49,13 +50,18 @@ outcome() {
 }
 
 names=()
-for kv in "$@"; do
-	k=${kv%%=*} img=${kv#*=}
-	names+=("$k")
-	[ "$measure" = 0 ] || [ -f "$img" ] || die "no kernel $img for $k"
-done
 if [ "$measure" = 1 ]; then
+	for kv in "$@"; do
+		k=${kv%%=*} img=${kv#*=}
+		names+=("$k")
+		[ -f "$img" ] || die "no kernel $img for $k"
+	done
 	rm -f "$RESULTS"/vmm*
+	# What the report needs to know of this run (bench-vmm.sh --report).
+	{
+		printf 'names=(%s)\n' "${names[*]}"
+		printf 'runs=%s hogs=%s dev=%s\n' "$runs" "$hogs" "$dev"
+	} >"$RESULTS/vmm.run"
 	# The L2 kernel is the same for every L1 kernel: $VMM_L2_KERNEL, or this
 	# series' test kernel.
 	printf 'guest/vmm-bringup\t400\t-n 1\n' >"$RESULTS/vmm.list"
@@ -76,6 +82,10 @@ if [ "$measure" = 1 ]; then
 		done
 	done
 fi
+
+[ -f "$RESULTS/vmm.run" ] || die "no saved real-VMM run in $RESULTS (vmm.run)"
+# shellcheck source=/dev/null # written above, when measuring
+. "$RESULTS/vmm.run"
 
 # The CSV, from the console logs (vmm-console-KERNEL-MODE-LOAD-RUN.log).
 csv=$RESULTS/vmm.csv

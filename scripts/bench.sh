@@ -16,6 +16,8 @@
 # BENCH_VMM_RUNS times each, one L1 boot per bring-up: QEMU TCG's nested SVM sometimes loses L1 (it resets or hangs;
 # docs/results.md), and such a boot is counted, not fatal.  Table
 # vmm-table.txt, CSV vmm.csv, plot vmm.png.
+# Measuring and reporting are apart: scripts/bench-report.sh (make
+# bench-report) makes every table, CSV and plot again from the saved logs.
 #
 # Knobs (environment):
 #   BENCH_SAMPLES=300   samples per ioctl and load
@@ -45,7 +47,7 @@ S=$TOP/scripts
 STAGE_HINT="no table was produced"
 mkdir -p "$RESULTS"
 only=${BENCH_ONLY:-}
-case "$only" in '') rm -f "$RESULTS"/*.csv "$RESULTS"/*.dat "$RESULTS"/*.png "$RESULTS"/console-*.log ;;
+case "$only" in '') rm -f "$RESULTS"/*.csv "$RESULTS"/*.dat "$RESULTS"/*.png "$RESULTS"/console-*.log "$RESULTS"/bench.run ;;
 vmm) ;; *) die "BENCH_ONLY=$only: only 'vmm' is known" ;; esac
 
 list=$RESULTS/bench.list
@@ -101,94 +103,11 @@ for i in "${!kernels[@]}"; do
 		{ cat "$RESULTS/tap-$k.txt" >&2; die "the run on the $k kernel failed; no table was produced"; }
 done
 
-# CSV of the summaries, and one sorted sample file per kernel, load and path.
-csv=$RESULTS/latency.csv
-echo "kernel,load,path,n,min_us,median_us,p99_us,max_us,sleeps,preempted" >"$csv"
-for k in "${kernels[@]}"; do
-	tr -d '\r' <"$RESULTS/console-$k.log" | awk -v k="$k" -v dir="$RESULTS" '
-	/^# RESULT / {
-		for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-		print k "," v["load"] "," v["path"] "," v["n"] "," v["min_us"] "," v["median_us"] "," \
-		      v["p99_us"] "," v["max_us"] "," v["sleeps"] "," v["preempted"]
-	}
-	/^# SAMPLES / {
-		split($3, l, "="); split($4, p, "="); sub(/^ns=/, "", $5)
-		n = split($5, ns, ",")
-		f = dir "/samples-" k "-" l[2] "-" p[2] ".dat"
-		for (i = 1; i <= n; i++) print ns[i] / 1000 > f
-		close(f)
-	}' >>"$csv"
-done
-for f in "$RESULTS"/samples-*.dat; do sort -g -o "$f" "$f"; done
-
-# Every kernel gives a row for each load and path the test has, the same
-# ones (the same binary ran on each).
-rows=$(awk -F, 'NR > 1 { print $2 "," $3 }' "$csv" | sort | uniq -c)
-[ -n "$rows" ] || die "no result rows in $csv; no table"
-bad=$(awk -v n=${#kernels[@]} '$1 != n' <<<"$rows")
-[ -z "$bad" ] || die "not every kernel gave these results (count load,path): $bad; no table"
-paths=$(awk -F, 'NR > 1 && !seen[$3]++ { print $3 }' "$csv")
-
-# Side-by-side table.
+# What the report needs to know of this run; then the report, which
+# scripts/bench-report.sh can make again from the saved logs.
 {
-	printf '\nirq setup latency, microseconds (%s samples; busy = %s VMs x %s vCPU + %s hogs; %s guest CPUs)\n' \
-		"$samples" "$vms" "$vcpus" "$hogs" "$GUEST_CPUS"
-	# Per kernel min, median, p99, max; then the last kernel against the
-	# one before it (what this series changes), and every kernel's sleeps.
-	awk -F, -v names="${kernels[*]}" '
-	BEGIN { nk = split(names, k, " ") }
-	NR > 1 { r[$1 "," $2 "," $3] = $0; if (!seen[$2 "," $3]++) order[++n] = $2 "," $3 }
-	END {
-		line = sprintf("%-4s %-28s", "load", "path"); sub2 = sprintf("%-4s %-28s", "", "")
-		for (j = 1; j <= nk; j++) {
-			line = line sprintf(" | %8s %8s %8s %8s", "min", "median", "p99", "max")
-			sub2 = sub2 sprintf(" | %-35s", k[j])
-		}
-		print line sprintf(" | %6s %6s | %s", "median", "p99", "sleeps")
-		print sub2 sprintf(" | %-13s | %s", k[nk - 1] "/" k[nk], names)
-		for (i = 1; i <= n; i++) {
-			split(order[i], lp, ",")
-			line = sprintf("%-4s %-28s", lp[1], lp[2]); sl = ""
-			for (j = 1; j <= nk; j++) {
-				split(r[k[j] "," order[i]], v, ",")
-				line = line sprintf(" | %8.1f %8.1f %8.1f %8.1f", v[5], v[6], v[7], v[8])
-				sl = sl (j > 1 ? "/" : "") v[9]
-				if (j == nk - 1) { pm = v[6]; pp = v[7] }
-			}
-			print line sprintf(" | %5.1fx %5.1fx | %s", pm / v[6], pp / v[7], sl)
-		}
-	}' "$csv"
-	echo "sleeps: voluntary context switches of the timing thread over all samples (a grace-period wait sleeps)"
-} | tee "$RESULTS/table.txt"
-
-# Plot: the distribution of each path, base against patched, log scale.
-gp=$RESULTS/plot.gp
-{
-	echo "set terminal pngcairo size 1500,900 noenhanced font ',9'"
-	echo "set output '$RESULTS/latency.png'"
-	echo "set multiplot layout $(( ($(wc -l <<<"$paths") + 2) / 3 )),3 title 'Latency CDF, ${kernels[*]} ($samples samples, $GUEST_CPUS CPUs, busy = $vms VMs + $hogs hogs)'"
-	echo "set logscale x; set xlabel 'microseconds'; set ylabel 'fraction of samples'; set key bottom right; set grid"
-	for p in $paths; do
-		echo "set title '$p'"
-		plot="plot"
-		for i in "${!kernels[@]}"; do
-			k=${kernels[$i]}
-			for l in none busy; do
-				f=$RESULTS/samples-$k-$l-$p.dat
-				[ -f "$f" ] || continue
-				dt=$([ "$l" = busy ] && echo 1 || echo 2)
-				plot="$plot '$f' using 1:(\$0+1)/$samples with lines lt $((i + 1)) dt $dt lw 2 title '$k, $l',"
-			done
-		done
-		echo "${plot%,}"
-	done
-	echo "unset multiplot"
-} >"$gp"
-if ! gnuplot "$gp" 2>"$RESULTS/gnuplot.log"; then
-	sed -i 's/pngcairo/png/' "$gp"
-	gnuplot "$gp" 2>"$RESULTS/gnuplot.log" || { cat "$RESULTS/gnuplot.log" >&2; die "gnuplot failed"; }
-fi
-
-log "results in $RESULTS:"
-log "  table.txt latency.csv samples-*.dat latency.png console-{$(IFS=,; echo "${kernels[*]}")}.log"
+	printf 'kernels=(%s)\n' "${kernels[*]}"
+	printf 'samples=%s vms=%s vcpus=%s hogs=%s cpus=%s\n' "$samples" "$vms" "$vcpus" "$hogs" "$GUEST_CPUS"
+} >"$RESULTS/bench.run"
+stage report "$S/bench-report.sh" --perf
 vmm
