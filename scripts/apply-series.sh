@@ -8,6 +8,9 @@
 #                              dev-<series>); refuses to touch an existing one
 #
 # A patch that does not apply is named, the tree is left clean, exit 1.
+# A stacked series (SERIES_ON in its base.conf) applies onto the series
+# below it: that one is applied to its own test tree first, and the result
+# tagged $BASE_TAG.
 # The cover letter's subject and text become the branch description, which
 # export-series.sh turns back into the cover letter.
 
@@ -20,6 +23,14 @@ if [ "${1:-}" = --dev ]; then
 fi
 
 [ -d "$BASE_TREE/.git" ] || die "no base tree; run scripts/fetch-base.sh (make fetch) first"
+
+if [ -n "$SERIES_ON" ]; then
+	SERIES_DIR=$TOP/$SERIES_ON "$SCRIPTS/apply-series.sh" ||
+		die "$SERIES_ON/ does not apply, and $SERIES_NAME/ stacks on it"
+	top=$(kgit -C "$(series_path "$SERIES_ON" tree)" rev-parse HEAD)
+	kgit -C "$BASE_TREE" tag -f "$BASE_TAG" "$top" >/dev/null
+	log "$BASE_TAG: $SERIES_ON/ applied to $PRISTINE_TAG ($(kgit -C "$BASE_TREE" rev-parse --short "$BASE_TAG"))"
+fi
 
 mapfile -t patches < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$SERIES_DIR/series")
 for p in "${patches[@]}"; do

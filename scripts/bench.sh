@@ -60,11 +60,11 @@ stage "apply series"   "$S/apply-series.sh"
 
 # The kernels, in the table's order: name, source tree, build directory.
 if [ -n "$SERIES_ON" ]; then
-	low=$TOP/$SERIES_ON
 	kernels=(base "$SERIES_ON" "$SERIES_NAME")
-	stage "base tree"  base_worktree "$PRISTINE_TAG" "$CACHE/work/$SERIES_ON-base"
-	srcs=("$CACHE/work/$SERIES_ON-base/linux" "$(SERIES_DIR=$low "$S/where.sh" TREE)" "$TREE")
-	builds=("$CACHE/work/$SERIES_ON-base/build" "$(SERIES_DIR=$low "$S/where.sh" KBUILD)" "$KBUILD")
+	low_base=$(series_path "$SERIES_ON" base_work)
+	stage "base tree"  base_worktree "$PRISTINE_TAG" "$low_base"
+	srcs=("$low_base/linux" "$(series_path "$SERIES_ON" tree)" "$TREE")
+	builds=("$low_base/build" "$(series_path "$SERIES_ON" kbuild)" "$KBUILD")
 else
 	kernels=(base patched)
 	stage "base tree"  base_worktree

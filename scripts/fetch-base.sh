@@ -4,21 +4,15 @@
 # check its sha256, unpack it and make it a git repository with one commit
 # tagged $PRISTINE_TAG.  Reused when it is already there.
 #
-# For a stacked series (SERIES_ON in its base.conf), fetch that series' base,
-# apply that series to its test tree and tag the result $BASE_TAG.
+# A stacked series (SERIES_ON in its base.conf) has the pin of the series it
+# stacks on: fetch that one (apply-series.sh applies the series below).
 #
 # Never touches the system's apt configuration (see apt_private in lib.sh).
 
 . "$(dirname "$0")/lib.sh"
 
 if [ -n "$SERIES_ON" ]; then
-	SERIES_DIR=$TOP/$SERIES_ON "$SCRIPTS/fetch-base.sh"
-	SERIES_DIR=$TOP/$SERIES_ON "$SCRIPTS/apply-series.sh" ||
-		die "$SERIES_ON/ does not apply, and $SERIES_NAME/ stacks on it"
-	top=$(kgit -C "$(SERIES_DIR=$TOP/$SERIES_ON "$SCRIPTS/where.sh" TREE)" rev-parse HEAD)
-	kgit -C "$BASE_TREE" tag -f "$BASE_TAG" "$top" >/dev/null
-	log "$BASE_TAG: $SERIES_ON/ applied to $PRISTINE_TAG ($(kgit -C "$BASE_TREE" rev-parse --short "$BASE_TAG"))"
-	exit 0
+	exec env SERIES_DIR="$TOP/$SERIES_ON" "$SCRIPTS/fetch-base.sh"
 fi
 
 if [ -f "$BASE_TREE/.harness-base-ok" ] &&

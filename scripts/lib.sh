@@ -49,7 +49,7 @@ BASE_TREE=$CACHE/base/$BASE_ID/linux	# pristine git repo, tag $PRISTINE_TAG
 PRISTINE_TAG=base-${BASE_UPSTREAM}
 # What the series applies to and is compared with: the pristine tree, or
 # for a stacked series the series it stacks on applied to it (a tag that
-# fetch-base.sh moves to that series' test tree).
+# apply-series.sh moves to that series' test tree).
 BASE_TAG=$PRISTINE_TAG
 if [ -n "$SERIES_ON" ]; then
 	[ -f "$TOP/$SERIES_ON/base.conf" ] ||
@@ -57,11 +57,23 @@ if [ -n "$SERIES_ON" ]; then
 	BASE_TAG=on-$SERIES_ON
 	BASE_UPSTREAM="$BASE_UPSTREAM + $SERIES_ON/"
 fi
-WORK=$CACHE/work/$SERIES_NAME		# test tree, build output, guest files
-TREE=$WORK/linux			# git worktree with the series applied
-KBUILD=$WORK/build			# O= for the test kernel
-RESULTS=$CACHE/results/$SERIES_NAME
-BASE_WORK=$CACHE/work/$SERIES_NAME-base	# pristine base worktree and its builds
+# Where the things of series NAME live under $CACHE, the one place that
+# knows: series_path NAME work|tree|kbuild|results|base_work
+series_path() {
+	case "$2" in
+	work) echo "$CACHE/work/$1" ;;			# test tree, build output, guest files
+	tree) echo "$CACHE/work/$1/linux" ;;		# git worktree with the series applied
+	kbuild) echo "$CACHE/work/$1/build" ;;		# O= for the test kernel
+	results) echo "$CACHE/results/$1" ;;		# make bench's logs, tables, plots
+	base_work) echo "$CACHE/work/$1-base" ;;	# pristine base worktree and its builds
+	*) echo "error: series_path: no '$2'" >&2; return 1 ;;
+	esac
+}
+WORK=$(series_path "$SERIES_NAME" work)
+TREE=$(series_path "$SERIES_NAME" tree)
+KBUILD=$(series_path "$SERIES_NAME" kbuild)
+RESULTS=$(series_path "$SERIES_NAME" results)
+BASE_WORK=$(series_path "$SERIES_NAME" base_work)
 
 # The selftests to build and run (format: series/selftests.list).
 SELFTESTS_LIST=${SELFTESTS_LIST:-$SERIES_SELFTESTS}

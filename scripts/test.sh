@@ -30,7 +30,7 @@ for d in "${all[@]}"; do
 	rc=0
 	SERIES_DIR=$d "$SCRIPTS/test-series.sh" || rc=$?
 	log "==== series $name: exit $rc in $(( SECONDS - s ))s"
-	f=$CACHE/work/$name/checks/tap.txt
+	f=$(series_path "$name" work)/checks/tap.txt
 	got=()
 	if [ -s "$f" ]; then
 		mapfile -t got < <(sed -n -E "s/^(not ok|ok) [0-9]+ /\1 $name: /p" "$f")

@@ -1,6 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Print where the harness keeps something: where.sh CACHE|WORK|TREE|KBUILD|BASE_TREE|RESULTS|SERIES_ALL
+# Print where the harness keeps something of SERIES_DIR's series, for the
+# Makefile (scripts use series_path in lib.sh):
+#   where.sh CACHE|WORK|TREE|KBUILD|BASE_TREE|RESULTS|SERIES_ALL
 . "$(dirname "$0")/lib.sh"
 case "${1:-}" in
 CACHE|WORK|TREE|KBUILD|BASE_TREE|RESULTS|SERIES_ALL) echo "${!1}" ;;
