@@ -32,7 +32,7 @@ if [ -n "$SERIES_ON" ]; then
 	log "$BASE_TAG: $SERIES_ON/ applied to $PRISTINE_TAG ($(kgit -C "$BASE_TREE" rev-parse --short "$BASE_TAG"))"
 fi
 
-mapfile -t patches < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$SERIES_DIR/series")
+mapfile -t patches < <(list_lines "$SERIES_DIR/series")
 for p in "${patches[@]}"; do
 	[ -f "$SERIES_DIR/$p" ] || die "series/series names $p, which is not in $SERIES_DIR"
 done

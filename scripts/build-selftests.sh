@@ -22,7 +22,7 @@ run_logged "$WORK/logs/headers.log" \
 	die "headers_install failed"
 
 # Entries with an absolute path are the harness's own programs, not selftests.
-mapfile -t tests < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$SELFTESTS_LIST" | awk '$1 !~ /^\// {print $1}')
+mapfile -t tests < <(list_lines "$SELFTESTS_LIST" | awk '$1 !~ /^\// {print $1}')
 targets=()
 for t in "${tests[@]}"; do targets+=("$out/$t"); done
 

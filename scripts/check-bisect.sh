@@ -45,7 +45,7 @@ for c in "$BASE_TAG" "${commits[@]}"; do
 	# the series adds or changes, listed to run or not.
 	list=$WORK/bisect-selftests.list
 	{
-		sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$SELFTESTS_LIST" | while read -r t rest; do
+		list_lines "$SELFTESTS_LIST" | while read -r t rest; do
 			if [ -f "$TREE/tools/testing/selftests/kvm/$t.c" ]; then echo "$t $rest"; fi
 		done
 		kgit -C "$TREE" diff --name-only --diff-filter=d "$BASE_TAG" "$c" -- 'tools/testing/selftests/kvm/*_test.c' |

@@ -4,5 +4,5 @@
 # before a long run starts.  Prints nothing and exits 0 if all are; else one
 # line naming what is missing and the package of each, and exits 1.
 . "$(dirname "$0")/lib.sh"
-mapfile -t items < <(sed -e 's/#.*//' "$DEPS_LIST" | awk 'NF > 1 { for (i = 2; i <= NF; i++) print $i }')
+mapfile -t items < <(list_lines "$DEPS_LIST" | awk 'NF > 1 { for (i = 2; i <= NF; i++) print $i }')
 need "${items[@]}"

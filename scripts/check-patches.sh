@@ -26,7 +26,7 @@ out=${1:?usage: check-patches.sh RESULT_FILE}
 #    the series touches (checked below as its own result).
 excused='UNKNOWN_COMMIT_ID|FILE_PATH_CHANGES'
 
-mapfile -t patches < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$SERIES_DIR/series")
+mapfile -t patches < <(list_lines "$SERIES_DIR/series")
 for p in "${patches[@]}"; do
 	log=$WORK/logs/checkpatch-${p%.patch}.log
 	mkdir -p "$WORK/logs"

@@ -19,7 +19,7 @@ cd "$dir"
 # its test tree's, so compare their contents with $BASE_TAG).
 start=$BASE_TAG
 if [ -n "$SERIES_ON" ]; then
-	nlow=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/$SERIES_ON/series" | wc -l)
+	nlow=$(list_lines "$TOP/$SERIES_ON/series" | wc -l)
 	start=$(kgit rev-list --reverse "$PRISTINE_TAG..HEAD" | sed -n "${nlow}p")
 	[ -n "$start" ] && kgit diff --quiet "$start" "$BASE_TAG" ||
 		die "the first $nlow commits in $dir are not $SERIES_ON/ as applied ($BASE_TAG); rebase onto it"

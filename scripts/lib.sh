@@ -85,6 +85,10 @@ _t0=$(date +%s)
 log() { printf '[%s +%4ss] %s\n' "$(date +%H:%M:%S)" "$(( $(date +%s) - _t0 ))" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# The lines of a list file (series, selftests.list, deps.list, ...) without
+# comments ("#" to the end of the line) and blank lines.
+list_lines() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$@"; }
+
 # What the harness needs from Debian, with the package of each item.
 DEPS_LIST=$SCRIPTS/deps.list
 
@@ -104,7 +108,7 @@ need() {
 	local missing=() c pkg
 	for c in "$@"; do
 		have "$c" && continue
-		pkg=$(sed -e 's/#.*//' "$DEPS_LIST" | awk -v c="$c" '{ for (i = 2; i <= NF; i++) if ($i == c) { print $1; exit } }')
+		pkg=$(list_lines "$DEPS_LIST" | awk -v c="$c" '{ for (i = 2; i <= NF; i++) if ($i == c) { print $1; exit } }')
 		missing+=("$c (package ${pkg:-unknown: add it to scripts/deps.list})")
 	done
 	[ ${#missing[@]} -eq 0 ] ||
@@ -225,7 +229,7 @@ tap_number() {
 # exist.
 check_inputs() {
 	local pkgs
-	pkgs=$(sed -e 's/#.*//' "$DEPS_LIST" | awk 'NF { print $1 }')
+	pkgs=$(list_lines "$DEPS_LIST" | awk '{ print $1 }')
 	{
 		cat "$SERIES_DIR"/* "$SELFTESTS_LIST"
 		[ -z "$SERIES_ON" ] || cat "$TOP/$SERIES_ON"/*

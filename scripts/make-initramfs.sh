@@ -75,7 +75,7 @@ list=$WORK/initramfs.list
 {
 	busybox_root "$TOP/guest/init" /bin /sbin /proc /sys /tmp /kvm
 	echo "file /selftests.list $SELFTESTS_LIST 0644 0 0"
-	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$SELFTESTS_LIST" |
+	list_lines "$SELFTESTS_LIST" |
 	while read -r t _; do
 		case "$t" in
 		/*) f=$t ;;		# a program of the harness's own
