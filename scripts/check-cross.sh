@@ -65,8 +65,7 @@ build_one() {
 	done
 	# shellcheck disable=SC2086 # $what is a list of targets
 	"${mk[@]}" prepare $what >"$o/build.log" 2>&1 || { tail -n 30 "$o/build.log" >&2; return 1; }
-	{ grep -E 'warning:' "$o/build.log" || true; } |
-		sed -E -e "s|^$src/||" -e 's|:[0-9]+:[0-9]+:|:|' -e 's|:[0-9]+:|:|' | sort -u
+	build_warnings "$src" "$o/build.log"
 }
 
 for t in "${targets[@]}"; do

@@ -46,10 +46,7 @@ warnings() {	# SRC NAME -> normalized warnings on stdout
 	[ ${#objs[@]} -gt 0 ] || return 0
 	make -C "$src" O="$o" CC="ccache gcc" -j"$JOBS" C=1 CHECK="$sparse" W=1 "${objs[@]}" \
 		>"$o/check.log" 2>&1 || { tail -n 20 "$o/check.log" >&2; die "C=1 W=1 build failed in $o"; }
-	# "path:line:col: warning: text" -> "path: warning: text"
-	{ grep -E '(warning|error):' "$o/check.log" || true; } |
-		sed -E -e "s|^$src/||" -e 's|^(\.\./)+||' -e 's|arch/x86/kvm/\.\./\.\./\.\./||' \
-		       -e 's|:[0-9]+:[0-9]+:|:|' -e 's|:[0-9]+:|:|' | sort -u
+	build_warnings "$src" "$o/check.log" '(warning|error):'
 }
 
 log "sparse ($sparse) + W=1 on ${#files[@]} file(s): base"

@@ -89,6 +89,17 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # comments ("#" to the end of the line) and blank lines.
 list_lines() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$@"; }
 
+# The compiler's warnings (and errors) in build log LOG of tree SRC, one a
+# line as "file: warning: text": no line numbers, paths relative to the
+# tree, sorted; what check-warnings.sh and check-cross.sh compare between
+# the base and the series (comm -13 gives the new ones).
+#   build_warnings SRC LOG [REGEX]   default REGEX: warning:
+build_warnings() {
+	{ grep -E "${3:-warning:}" "$2" || true; } |
+		sed -E -e "s|^$1/||" -e 's|^(\.\./)+||' -e 's|arch/x86/kvm/\.\./\.\./\.\./||' \
+		       -e 's|:[0-9]+:[0-9]+:|:|' -e 's|:[0-9]+:|:|' | sort -u
+}
+
 # What the harness needs from Debian, with the package of each item.
 DEPS_LIST=$SCRIPTS/deps.list
 
