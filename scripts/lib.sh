@@ -239,11 +239,12 @@ tap_number() {
 # package in deps.list (compilers, sparse, ...) and which cross compilers
 # exist.
 check_inputs() {
-	local pkgs
+	local pkgs f
 	pkgs=$(list_lines "$DEPS_LIST" | awk '{ print $1 }')
 	{
-		cat "$SERIES_DIR"/* "$SELFTESTS_LIST"
-		[ -z "$SERIES_ON" ] || cat "$TOP/$SERIES_ON"/*
+		for f in "$SERIES_DIR"/* ${SERIES_ON:+"$TOP/$SERIES_ON"/*} "$SELFTESTS_LIST"; do
+			[ ! -f "$f" ] || cat "$f"
+		done
 		kgit -C "$TREE" rev-parse "$BASE_TAG^{tree}"
 		kgit -C "$TREE" log --format=%T "$BASE_TAG..HEAD"
 		cat "$SCRIPTS"/*.sh "$DEPS_LIST" "$TOP"/config/*
