@@ -63,8 +63,8 @@ matches() {	# matches SPEC NAME
 	esac
 }
 
-# The names of the results of $tap with status $1, without number or reason.
-names() { sed -n "s/^$1 [0-9]* //p" "$tap" | sed 's/ # .*//'; }
+# The names of the results in $tap with status $1, without the reason.
+names() { sed -n "s/^$1 //p" "$tap" | sed 's/ # .*//'; }
 
 while IFS='|' read -r n what tests expect; do
 	n=${n//[[:space:]]/}
@@ -78,11 +78,11 @@ while IFS='|' read -r n what tests expect; do
 		die "initramfs for mutant $n failed"
 	console=$MUT/logs/console-$n.log
 	log "mutant $n: $what"
+	tap=$MUT/logs/results-$n.txt
 	GUEST_APPEND="kvm.mutant=$n" GUEST_TIMEOUT=900 \
-		"$S/run-guest.sh" "$out/arch/x86/boot/bzImage" "$MUT/initramfs-$n.cpio" "$console" || true
+		"$S/guest-results.sh" "$out/arch/x86/boot/bzImage" "$MUT/initramfs-$n.cpio" "$console" "$tap" \
+		2>/dev/null || true
 	grep -aq "kvm.mutant=$n" "$console" || die "mutant $n: the guest did not boot with kvm.mutant=$n"
-	tap=$MUT/logs/tap-$n.txt
-	"$S/summarize.sh" "$console" >"$tap" 2>/dev/null || true
 	failed=$(names "not ok")
 	if [ "$n" = 0 ]; then
 		names ok >"$all_cases"

@@ -14,13 +14,14 @@
 #
 #   check-vmm.sh OUT
 #
-# One L1 boot per kernel.  QEMU TCG's nested SVM sometimes loses the whole
-# L1 guest (it resets or hangs; docs/results.md, on the base as often as on
-# the series): such a boot is tried once more, and the retry is reported.
-# It also resets an L2 guest now and then (on the base too, mostly under
-# load, but also idle in early boot): such a bring-up is tried once more
-# in the same boot (vmm-bringup -R), and that is reported too.  An L2 guest
-# that does not come up twice is a failure.
+# One L1 boot per kernel, through scripts/guest-results.sh: an L1 guest
+# that QEMU TCG's nested SVM loses (it resets or freezes with no kernel
+# report; docs/results.md, on the base as often as on the series) boots
+# once more, and the retry is reported.  It also resets an L2 guest now
+# and then (on the base too, mostly under load, but also idle in early
+# boot): such a bring-up is tried once more in the same boot
+# (vmm-bringup -R), and that is reported too.  An L2 guest that does not
+# come up twice is a failure.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -60,26 +61,11 @@ for kv in "${kernels[@]}"; do
 	printf 'guest/vmm-bringup\t660\t-m %s -l none -n 1 -t 150 -d -R -e %s\n' "$modes" "$expect" >"$list"
 	SELFTESTS_LIST=$list "$S/make-initramfs.sh" "$WORK/selftests" "$initrd" >&2 ||
 		die "the real-VMM initramfs was not packed"
-	note=""
-	for try in 1 2; do
-		console=$logs/vmm-console-$name.log
-		log "real VMM on the $name kernel (expect: $expect), boot $try"
-		GUEST_TIMEOUT=780 GUEST_APPEND=kunit.enable=0 "$S/run-guest.sh" "$img" "$initrd" "$console" >&2 || true
-		# L1 lost: vmm-bringup started but never ended.
-		if grep -aq '^HARNESS: start .*vmm-bringup' "$console" &&
-		   ! grep -aq '^HARNESS: end .*vmm-bringup' "$console" && [ "$try" = 1 ]; then
-			note=" # boot 1 lost the L1 guest while QEMU ran (console: $console.1); this is boot 2"
-			mv "$console" "$console.1"
-			log "  L1 guest lost while QEMU ran; once more"
-			continue
-		fi
-		break
-	done
-	r=0
-	KUNIT_SUITES_LIST=/dev/null "$S/summarize.sh" "$console" "real VMM on $name: " >"$console.tap" || r=$?
-	# Numbered TAP to plain "ok NAME" lines; the retry note on the first.
-	sed -n -E 's/^(not ok|ok) [0-9]+ /\1 /p' "$console.tap" | sed "1s|\$|$note|" >>"$out"
-	[ "$r" = 0 ] || rc=1
-	log "  $(tail -n 1 "$console.tap")"
+	console=$logs/vmm-console-$name.log
+	log "real VMM on the $name kernel (expect: $expect)"
+	GUEST_TIMEOUT=780 GUEST_APPEND=kunit.enable=0 KUNIT_SUITES_LIST=/dev/null \
+		"$S/guest-results.sh" "$img" "$initrd" "$console" "$console.results" "real VMM on $name: " >&2 || rc=1
+	cat "$console.results" >>"$out"
+	log "  $(grep -c '^ok' "$console.results") ok, $(grep -c '^not ok' "$console.results") not ok"
 done
 exit "$rc"

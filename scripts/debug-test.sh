@@ -50,13 +50,13 @@ fault_inject() {
 stage "fault-inject"   fault_inject
 export SELFTESTS_LIST=$WORK/debug-tests.list
 stage initramfs        "$S/make-initramfs.sh"
-# A guest that hangs or crashes still gets its partial results summarized.
-# One that froze boots once more (see scripts/run-guest.sh); TAP says so.
+# The guest's results (scripts/guest-results.sh: a guest that QEMU lost
+# boots once more, and says so), numbered.
+results=$WORK/debug-$which.results
 boot() {
-	GUEST_RETRY_FROZEN=1 "$S/run-guest.sh" "$out/arch/x86/boot/bzImage" "$WORK/initramfs.cpio" "$console" || true
-	[ ! -s "$console.retry" ] || echo "ok guest: the debug kernel ran # $(cat "$console.retry")" >"$WORK/debug-retry.txt"
+	"$S/guest-results.sh" "$out/arch/x86/boot/bzImage" "$WORK/initramfs.cpio" \
+		"$console" "$results" "debug-$which: " || true
 }
-rm -f "$WORK/debug-retry.txt"
 stage "boot (debug, $which)" boot
 log "== results on the debug kernel ($which; $SERIES_NAME on $BASE_UPSTREAM, total ${SECONDS}s)"
-CHECK_RESULTS=$(ls "$WORK/debug-retry.txt" 2>/dev/null || true) "$S/summarize.sh" "$console" "debug-$which: "
+tap_number <"$results"

@@ -4,12 +4,19 @@
 # without /dev/kvm on the host) and write the console to a log.  A guest that
 # does not finish within $GUEST_TIMEOUT seconds, or froze (silent for
 # $GUEST_SILENCE seconds while a selftest ran), is killed and the run fails
-# with the tail of its console; GUEST_RETRY_FROZEN=1 boots a frozen guest
-# once more and says so in CONSOLE_LOG.retry.
+# with the tail of its console.
 #
 #   run-guest.sh [KERNEL [INITRAMFS [CONSOLE_LOG]]]
 #   GUEST_CPUS=2 GUEST_MEM=2G GUEST_TIMEOUT=1500 GUEST_SILENCE=300
-#   GUEST_RETRY_FROZEN=0 GUEST_APPEND="harness.run=..."
+#   GUEST_RETRY=0 GUEST_APPEND="harness.run=..."
+#
+# QEMU TCG's nested SVM loses the whole test guest now and then, on the
+# base kernel as on the series (docs/results.md): it freezes, or resets
+# (QEMU exits, -no-reboot) in the middle of a test, with no kernel report
+# on the console.  GUEST_RETRY=1 boots such a guest once more and says so
+# in CONSOLE_LOG.retry, for the caller's results; the lost boot's console
+# is kept as CONSOLE_LOG.1.  A guest that panicked, oopsed or reported a
+# bug is never booted again: that is a result.
 
 . "$(dirname "$0")/lib.sh"
 need qemu-system-x86_64 timeout
@@ -28,8 +35,7 @@ silence=${GUEST_SILENCE:-300}
 
 # One boot; returns QEMU's status, or 3 if the guest froze: a selftest had
 # started, and the console then stayed silent for $silence s although
-# guest/init prints a heartbeat every 60 s while a test runs.  QEMU TCG's
-# nested SVM loses the whole test guest now and then (docs/results.md).
+# guest/init prints a heartbeat every 60 s while a test runs.
 boot_once() {
 	local rc=0 size last=0 quiet=0
 	rm -f "$console.pid"
@@ -65,16 +71,27 @@ boot_once() {
 	return "$rc"
 }
 
+# Why the boot just made was lost (froze, or QEMU exited while a test ran,
+# before guest/init's end marker), with no kernel report on the console;
+# nothing if it was not.
+lost() {
+	local rc=$1
+	[ "$rc" -eq 3 ] || [ "$rc" -eq 0 ] || return 0
+	grep -aq '^HARNESS: \(start\|begin selftests\)' "$console" || return 0
+	! grep -aq '^HARNESS: end selftests' "$console" || return 0
+	! grep -aqE 'Kernel panic|Oops|BUG:|kernel BUG at|KASAN:|UBSAN:|WARNING:|general protection fault' "$console" || return 0
+	if [ "$rc" -eq 3 ]; then echo "froze (no console output for ${silence}s)"
+	else echo "reset while a test ran (QEMU exited before the end marker)"; fi
+}
+
 rc=0
 boot_once || rc=$?
-# With GUEST_RETRY_FROZEN=1, a guest that froze boots once more; the first
-# console is kept as CONSOLE.1 and the retry is written to CONSOLE.retry
-# for the caller to report.
 rm -f "$console.retry"
-if [ "$rc" -eq 3 ] && [ "${GUEST_RETRY_FROZEN:-0}" = 1 ]; then
+why=$(lost "$rc")
+if [ -n "$why" ] && [ "${GUEST_RETRY:-0}" = 1 ]; then
 	mv "$console" "$console.1"
-	echo "boot 1 froze (no console output for ${silence}s; console: $console.1); this is boot 2" >"$console.retry"
-	log "  once more (the frozen boot's console: $console.1)"
+	echo "boot 1 $why, no kernel report (console: $console.1); this is boot 2" >"$console.retry"
+	log "  boot 1 $why; once more (its console: $console.1)"
 	rc=0
 	boot_once || rc=$?
 fi
