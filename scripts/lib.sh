@@ -235,9 +235,10 @@ tap_number() {
 # What a robot check's result depends on, as one sha256: the series'
 # directory (patches, lists, base.conf, harness.conf) and that of the series
 # it stacks on, the tree of the base and of every commit the series makes,
-# the harness (scripts/, config/) and the installed version of every
-# package in deps.list (compilers, sparse, ...) and which cross compilers
-# exist.
+# the scripts the checks run (lib.sh and every check-*, build-* and get-*
+# script; not the boot and report scripts), config/, and the installed
+# version of every package in deps.list (compilers, sparse, ...) and which
+# cross compilers exist.
 check_inputs() {
 	local pkgs f
 	pkgs=$(list_lines "$DEPS_LIST" | awk '{ print $1 }')
@@ -247,7 +248,8 @@ check_inputs() {
 		done
 		kgit -C "$TREE" rev-parse "$BASE_TAG^{tree}"
 		kgit -C "$TREE" log --format=%T "$BASE_TAG..HEAD"
-		cat "$SCRIPTS"/*.sh "$DEPS_LIST" "$TOP"/config/*
+		cat "$SCRIPTS"/lib.sh "$SCRIPTS"/check-*.sh "$SCRIPTS"/build-*.sh "$SCRIPTS"/get-*.sh \
+		    "$DEPS_LIST" "$TOP"/config/*
 		# shellcheck disable=SC2086 # a list of packages
 		dpkg-query -W -f '${Package} ${Version}\n' $pkgs 2>&1
 		ls /usr/bin/*-linux-gnu*-gcc* 2>/dev/null
@@ -259,11 +261,12 @@ check_inputs() {
 # OUT), or, if the same inputs (check_inputs) passed it before, replay that
 # result, marked as such: the checks are builds and static analysis, whose
 # result cannot change while their inputs do not.  Only a result with no
-# failure is kept.  NO_CHECK_CACHE=1 always runs the check.
+# failure is kept.  NO_CHECK_CACHE=1 always runs the check.  $CHECK_KEY,
+# if set, is check_inputs' value, computed once by the caller.
 cached_check() {
 	local name=$1 out=$2 key f
 	shift 2
-	key=$(check_inputs)
+	key=${CHECK_KEY:-$(check_inputs)}
 	f=$CACHE/check-cache/$SERIES_NAME/$name-$key
 	if [ "${NO_CHECK_CACHE:-0}" != 1 ] && [ -s "$f" ]; then
 		log "  $name: these inputs ($key) passed on $(date -r "$f" -u '+%F %H:%M UTC'); result replayed (NO_CHECK_CACHE=1 runs it again)"

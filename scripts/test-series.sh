@@ -24,6 +24,8 @@ export STAGE_TIMES=$checks/times
 
 stage fetch          "$S/fetch-base.sh"
 stage apply          "$S/apply-series.sh"
+# What the robot's checks depend on, once (scripts/lib.sh, cached_check).
+CHECK_KEY=$(check_inputs)
 stage checkpatch     cached_check checkpatch "$checks/1-patches" "$S/check-patches.sh" "$checks/1-patches"
 stage "per-patch builds" cached_check bisect "$checks/2-bisect" "$S/check-bisect.sh" "$checks/2-bisect"
 stage kernel         "$S/build-kernel.sh"
