@@ -7,12 +7,13 @@ S := scripts
 # picks; see SERIES_ALL in scripts/lib.sh); the other targets work on
 # SERIES_DIR, default series/.
 
-.PHONY: help test bench bench-report debug-test debug-test-base mutants fetch tree kernel selftests initramfs boot summary devtree export clean
+.PHONY: help test test-full bench bench-report debug-test debug-test-base mutants fetch tree kernel selftests initramfs boot summary devtree export clean
 
 help:
 	@echo "make bench      the main job: base vs patched irq setup latency, table and plot, per series"
 	@echo "make bench-report  the tables, CSVs and plots of make bench again, from its saved logs"
 	@echo "make test       for each series: fetch, apply, check, build, boot, run KUnit + selftests; one TAP summary"
+	@echo "make test-full  make test, plus every series' debug kernel and mutants (what CI leaves out)"
 	@echo "make debug-test the same tests on a KASAN/lockdep/kmemleak kernel"
 	@echo "make debug-test-base  the same on the pristine base, for comparison"
 	@echo "make mutants    show that the tests fail on deliberately broken kernels (<series>/mutants.*)"
@@ -29,6 +30,9 @@ help:
 
 test:
 	$(S)/test.sh
+
+test-full:
+	TEST_FULL=1 $(S)/test.sh
 
 bench:
 	set -e; for s in $$($(S)/where.sh SERIES_ALL); do SERIES_DIR=$$s $(S)/bench.sh; done

@@ -5,7 +5,10 @@
 # W=1, cross-arch builds), build and boot the test kernel, run KUnit and the
 # selftests, run the real-VMM count test (scripts/check-vmm.sh), and print
 # TAP with a closing "N passed, N failed, N skipped" (also saved in
-# $WORK/checks/tap.txt).  Exit 1 on any failure.
+# $WORK/checks/tap.txt).  Exit 1 on any failure.  Also the tests on the
+# debug kernel (scripts/debug-test.sh) if harness.conf says
+# SERIES_TEST_DEBUG=1, and with TEST_FULL=1 (make test-full) the debug
+# tests and the mutants (scripts/check-mutants.sh) of every series.
 # scripts/test.sh runs this for every series.
 #
 # SKIP_CROSS=1 leaves out the cross-arch builds (reported as skipped).
@@ -50,6 +53,28 @@ if [ "${SKIP_CROSS:-0}" = 1 ]; then
 	echo "ok cross-arch builds # SKIP SKIP_CROSS=1" >"$checks/4-cross"
 else
 	stage "cross-arch builds" cached_check cross "$checks/4-cross" "$S/check-cross.sh" "$checks/4-cross"
+fi
+
+# The tests on the debug kernel, where harness.conf asks for them in make
+# test (SERIES_TEST_DEBUG=1), and in make test-full (TEST_FULL=1) for
+# every series; make test-full also runs the mutants.
+if [ "$SERIES_TEST_DEBUG" = 1 ] || [ "${TEST_FULL:-0}" = 1 ]; then
+	debug() {
+		rm -f "$WORK/debug-series.results"
+		"$S/debug-test.sh" >/dev/null || true
+		cp "$WORK/debug-series.results" "$checks/7-debug" 2>/dev/null ||
+			echo "not ok debug-series: tests ran on the debug kernel # scripts/debug-test.sh stopped; see its errors above" >"$checks/7-debug"
+	}
+	stage "debug kernel" debug
+fi
+if [ "${TEST_FULL:-0}" = 1 ] && [ -f "$SERIES_DIR/mutants.list" ]; then
+	mutants() {
+		rm -f "$CACHE/mutants/$SERIES_NAME/results.txt"
+		"$S/check-mutants.sh" >/dev/null || true
+		cp "$CACHE/mutants/$SERIES_NAME/results.txt" "$checks/8-mutants" 2>/dev/null ||
+			echo "not ok mutants: ran # scripts/check-mutants.sh stopped; see its errors above" >"$checks/8-mutants"
+	}
+	stage mutants mutants
 fi
 
 log "== results ($SERIES_NAME on $BASE_UPSTREAM, total ${SECONDS}s)"
