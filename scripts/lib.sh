@@ -235,8 +235,8 @@ tap_number() {
 # What a robot check's result depends on, as one sha256: the series'
 # directory (patches, lists, base.conf, harness.conf) and that of the series
 # it stacks on, the tree of the base and of every commit the series makes,
-# the scripts the checks run (lib.sh and every check-*, build-* and get-*
-# script; not the boot and report scripts), config/, and the installed
+# the scripts the checks run (not the boot, count-test, mutant and report
+# scripts), config/, and the installed
 # version of every package in deps.list (compilers, sparse, ...) and which
 # cross compilers exist.
 check_inputs() {
@@ -248,8 +248,11 @@ check_inputs() {
 		done
 		kgit -C "$TREE" rev-parse "$BASE_TAG^{tree}"
 		kgit -C "$TREE" log --format=%T "$BASE_TAG..HEAD"
-		cat "$SCRIPTS"/lib.sh "$SCRIPTS"/check-*.sh "$SCRIPTS"/build-*.sh "$SCRIPTS"/get-*.sh \
-		    "$DEPS_LIST" "$TOP"/config/*
+		for f in lib.sh check-patches.sh check-bisect.sh check-warnings.sh check-cross.sh \
+			 build-kernel.sh build-selftests.sh get-sparse.sh; do
+			cat "$SCRIPTS/$f"
+		done
+		cat "$DEPS_LIST" "$TOP"/config/*
 		# shellcheck disable=SC2086 # a list of packages
 		dpkg-query -W -f '${Package} ${Version}\n' $pkgs 2>&1
 		ls /usr/bin/*-linux-gnu*-gcc* 2>/dev/null
