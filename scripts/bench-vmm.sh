@@ -16,8 +16,8 @@
 #   BENCH_VMM_DEVICES=1 (0: the L2 guest without vhost-net NIC and virtio-blk disk)
 #   BENCH_VMM_TRACE=1 (0: no function tracer in L1, vmm-bringup -N; grace
 #   periods are not counted then, only sleeps)
-# The kernels need config/kvm-vmm.config for the devices (scripts/bench.sh
-# builds them so), and VMM_L2_KERNEL names the L2 kernel (scripts/make-initramfs.sh).
+# The kernels need config/kvm-vmm.config for the devices (every test kernel
+# has it: scripts/build-kernel.sh), and VMM_L2_KERNEL names the L2 kernel (scripts/make-initramfs.sh).
 
 . "$(dirname "$0")/lib.sh"
 need gawk gnuplot

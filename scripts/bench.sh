@@ -11,7 +11,7 @@
 #
 # Then the real-VMM scenario: in each kernel's guest, Debian's QEMU boots an
 # L2 guest (guest/vmm-bringup -d: a vhost-net NIC and a virtio-blk disk on an
-# iothread; each kernel built again with config/kvm-vmm.config for it) with
+# iothread; config/kvm-vmm.config in every test kernel is for it) with
 # kernel-irqchip=split and =on, idle and under BENCH_VMM_HOGS busy loops,
 # BENCH_VMM_RUNS times each, one L1 boot per bring-up: QEMU TCG's nested SVM sometimes loses L1 (it resets or hangs;
 # docs/results.md), and such a boot is counted, not fatal.  Table
@@ -83,17 +83,11 @@ stage initramfs        "$S/make-initramfs.sh" "$WORK/selftests" "$RESULTS/initra
 
 pairs=()
 for i in "${!kernels[@]}"; do pairs+=("${kernels[$i]}=${builds[$i]}/arch/x86/boot/bzImage"); done
-# The real-VMM scenario runs on the same trees built with what QEMU's NIC
-# and disk need in L1 and L2 (config/kvm-vmm.config), in builds of their own.
+# The real-VMM scenario runs on the same kernels (config/kvm-vmm.config is
+# in every test kernel: QEMU's NIC and disk in L1 and L2, the tracer).
 vmm() {
-	local i vpairs=()
 	[ "${BENCH_VMM_RUNS:-2}" != 0 ] || return 0
-	for i in "${!kernels[@]}"; do
-		EXTRA_FRAGMENTS=$TOP/config/kvm-vmm.config stage "kernel for the real VMM (${kernels[$i]})" \
-			"$S/build-kernel.sh" "${srcs[$i]}" "${builds[$i]}-vmm"
-		vpairs+=("${kernels[$i]}=${builds[$i]}-vmm/arch/x86/boot/bzImage")
-	done
-	VMM_L2_KERNEL=${builds[-1]}-vmm/arch/x86/boot/bzImage "$S/bench-vmm.sh" "${vpairs[@]}" &&
+	VMM_L2_KERNEL=${builds[-1]}/arch/x86/boot/bzImage "$S/bench-vmm.sh" "${pairs[@]}" &&
 		vmm_ran=1
 }
 vmm_ran=

@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Build the test kernel out of tree: tinyconfig + config/kvm-test.config, the
-# symbols of config/kvm-kunit.config that the tree defines, and any fragments
-# in $EXTRA_FRAGMENTS; checked after olddefconfig; with ccache.
+# Build the test kernel out of tree: tinyconfig + config/kvm-test.config +
+# config/kvm-vmm.config (what the real-VMM count test needs, so that one
+# kernel per tree serves every test), the symbols of config/kvm-kunit.config
+# that the tree defines, and any fragments in $EXTRA_FRAGMENTS; checked
+# after olddefconfig; with ccache.
 #
 #   build-kernel.sh [SRC [OUT]]   default: the test tree and $KBUILD
 
@@ -12,7 +14,7 @@ need make gcc ccache flex bison bc perl
 src=${1:-$TREE}
 out=${2:-$KBUILD}
 [ -f "$src/Makefile" ] || die "$src is not a kernel tree (make tree first)"
-frags=("$TOP/config/kvm-test.config")
+frags=("$TOP/config/kvm-test.config" "$TOP/config/kvm-vmm.config")
 for f in ${EXTRA_FRAGMENTS:-}; do frags+=("$f"); done
 
 # Whether the tree's Kconfig files define symbol $1.

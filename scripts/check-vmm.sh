@@ -5,9 +5,10 @@
 # -d, kernel-irqchip=split and =on, or $SERIES_VMM_MODES, idle), and the
 # counts of its routing updates that waited for an irq_srcu grace period
 # (the function tracer counts them) must be what the kernel claims
-# ($SERIES_VMM_EXPECT, see guest/vmm-bringup -e).  The kernels are built
-# with config/kvm-vmm.config, in the build-vmm directories that make bench
-# uses too.  For a series on the pristine base the base kernel runs it too,
+# ($SERIES_VMM_EXPECT, see guest/vmm-bringup -e).  The kernels are the
+# test kernels (scripts/build-kernel.sh builds them with
+# config/kvm-vmm.config), in the build directories that make bench uses too.
+# For a series on the pristine base the base kernel runs it too,
 # expecting its first update to wait, so that the test is seen to measure
 # something.  Counts, never time.  Writes "ok NAME" / "not ok NAME # why"
 # lines to OUT.
@@ -30,22 +31,22 @@ S=$SCRIPTS
 : >"$out"
 [ -n "${SERIES_VMM_EXPECT:-}" ] || { echo "ok real VMM # SKIP no SERIES_VMM_EXPECT in harness.conf" >"$out"; exit 0; }
 
-# The kernels: this series' test kernel, and the base's when the series
+# The kernels: this series' test kernel (already built by make test; a
+# build with nothing to do takes seconds), and the base's when the series
 # stands on the pristine base (a stacked series' base run is its lower
 # series' base run).
-export EXTRA_FRAGMENTS=$TOP/config/kvm-vmm.config
-log "kernel for the real VMM ($SERIES_NAME)"
-"$S/build-kernel.sh" "$TREE" "$KBUILD-vmm" >&2 || die "the $SERIES_NAME kernel for the real VMM did not build"
-kernels=("$SERIES_NAME=$KBUILD-vmm/arch/x86/boot/bzImage=$SERIES_VMM_EXPECT")
+log "test kernel ($SERIES_NAME)"
+"$S/build-kernel.sh" "$TREE" "$KBUILD" >&2 || die "the $SERIES_NAME test kernel did not build"
+kernels=("$SERIES_NAME=$KBUILD/arch/x86/boot/bzImage=$SERIES_VMM_EXPECT")
 if [ -z "$SERIES_ON" ]; then
 	base_worktree >/dev/null
-	log "kernel for the real VMM (base)"
-	"$S/build-kernel.sh" "$BASE_WORK/linux" "$BASE_WORK/build-vmm" >&2 ||
-		die "the base kernel for the real VMM did not build"
-	kernels=("base=$BASE_WORK/build-vmm/arch/x86/boot/bzImage=base" "${kernels[@]}")
+	log "test kernel (base)"
+	"$S/build-kernel.sh" "$BASE_WORK/linux" "$BASE_WORK/build" >&2 ||
+		die "the base test kernel did not build"
+	kernels=("base=$BASE_WORK/build/arch/x86/boot/bzImage=base" "${kernels[@]}")
 fi
 # The L2 guest: this series' kernel (it only has to boot).
-export VMM_L2_KERNEL=$KBUILD-vmm/arch/x86/boot/bzImage
+export VMM_L2_KERNEL=$KBUILD/arch/x86/boot/bzImage
 
 # QEMU's kernel-irqchip modes (harness.conf may narrow them).
 modes=${SERIES_VMM_MODES:-split,on}
