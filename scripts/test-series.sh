@@ -41,12 +41,20 @@ boot() {
 		"$WORK/logs/console.log" "$checks/5-guest" || true
 }
 stage boot           boot
-# The real-VMM count test; its failures are results, not a stop.
-vmm() {
-	"$S/check-vmm.sh" "$checks/6-vmm" ||
-		grep -q '^not ok' "$checks/6-vmm" ||
-		echo "not ok real VMM: the count test ran # scripts/check-vmm.sh failed; see its errors above" >>"$checks/6-vmm"
+# A job whose results are a file (check-vmm.sh, debug-test.sh,
+# check-mutants.sh): its failures are results, not a stop.  Its results
+# become this series' OUT; a job that stopped without saying what failed
+# adds "not ok WHAT".  Its own stages are not this series' stages.
+results_of() {	# results_of OUT FILE WHAT CMD...   (FILE: where CMD writes them)
+	local out=$1 file=$2 what=$3
+	shift 3
+	[ "$file" = "$out" ] || rm -f "$file"
+	STAGE_TIMES='' "$@" >&2 || grep -qs '^not ok' "$file" ||
+		echo "not ok $what # ${1##*/} stopped; see its errors above" >>"$file"
+	[ "$file" = "$out" ] || cp "$file" "$out"
 }
+# The real-VMM count test.
+vmm() { results_of "$checks/6-vmm" "$checks/6-vmm" "real VMM: the count test ran" "$S/check-vmm.sh" "$checks/6-vmm"; }
 stage "real VMM"     vmm
 stage "sparse + W=1" cached_check warnings "$checks/3-warnings" "$S/check-warnings.sh" "$checks/3-warnings"
 if [ "${SKIP_CROSS:-0}" = 1 ]; then
@@ -59,21 +67,11 @@ fi
 # test (SERIES_TEST_DEBUG=1), and in make test-full (TEST_FULL=1) for
 # every series; make test-full also runs the mutants.
 if [ "$SERIES_TEST_DEBUG" = 1 ] || [ "${TEST_FULL:-0}" = 1 ]; then
-	debug() {
-		rm -f "$WORK/debug-series.results"
-		"$S/debug-test.sh" >/dev/null || true
-		cp "$WORK/debug-series.results" "$checks/7-debug" 2>/dev/null ||
-			echo "not ok debug-series: tests ran on the debug kernel # scripts/debug-test.sh stopped; see its errors above" >"$checks/7-debug"
-	}
+	debug() { results_of "$checks/7-debug" "$WORK/debug-series.results" "debug-series: tests ran on the debug kernel" "$S/debug-test.sh"; }
 	stage "debug kernel" debug
 fi
 if [ "${TEST_FULL:-0}" = 1 ] && [ -f "$SERIES_DIR/mutants.list" ]; then
-	mutants() {
-		rm -f "$CACHE/mutants/$SERIES_NAME/results.txt"
-		"$S/check-mutants.sh" >&2 || true	# its TAP and the cases no mutant catches
-		cp "$CACHE/mutants/$SERIES_NAME/results.txt" "$checks/8-mutants" 2>/dev/null ||
-			echo "not ok mutants: ran # scripts/check-mutants.sh stopped; see its errors above" >"$checks/8-mutants"
-	}
+	mutants() { results_of "$checks/8-mutants" "$CACHE/mutants/$SERIES_NAME/results.txt" "mutants: ran" "$S/check-mutants.sh"; }
 	stage mutants mutants
 fi
 
