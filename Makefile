@@ -5,7 +5,8 @@
 S := scripts
 # make test and make bench run every series (SERIES="..." or SERIES_DIR=<dir>
 # picks; see SERIES_ALL in scripts/lib.sh); the other targets work on
-# SERIES_DIR, default series/.
+# SERIES_DIR, default series/.  With TEST_ARCH=arm64 in the environment,
+# make kernel, selftests, initramfs and boot work on arm64.
 
 .PHONY: help test test-full bench bench-report debug-test debug-test-base mutants fetch tree kernel selftests initramfs boot summary devtree export clean
 

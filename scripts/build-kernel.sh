@@ -1,20 +1,22 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Build the test kernel out of tree: tinyconfig + config/kvm-test.config +
-# config/kvm-vmm.config (what the real-VMM count test needs, so that one
+# Build the test kernel for $TEST_ARCH out of tree: tinyconfig +
+# config/kvm-test.config + config/kvm-test-$TEST_ARCH.config (+ on x86_64
+# config/kvm-vmm.config, what the real-VMM count test needs, so that one
 # kernel per tree serves every test), the symbols of config/kvm-kunit.config
 # that the tree defines, and any fragments in $EXTRA_FRAGMENTS; checked
-# after olddefconfig; with ccache.
+# after olddefconfig; with ccache (and Debian's cross compiler for arm64).
 #
 #   build-kernel.sh [SRC [OUT]]   default: the test tree and $KBUILD
 
 . "$(dirname "$0")/lib.sh"
-need make gcc ccache flex bison bc perl
+need make gcc "${CROSS}gcc" ccache flex bison bc perl
 
 src=${1:-$TREE}
 out=${2:-$KBUILD}
 [ -f "$src/Makefile" ] || die "$src is not a kernel tree (make tree first)"
-frags=("$TOP/config/kvm-test.config" "$TOP/config/kvm-vmm.config")
+frags=("$TOP/config/kvm-test.config" "$TOP/config/kvm-test-$TEST_ARCH.config")
+[ "$TEST_ARCH" != x86_64 ] || frags+=("$TOP/config/kvm-vmm.config")
 for f in ${EXTRA_FRAGMENTS:-}; do frags+=("$f"); done
 
 # Whether the tree's Kconfig files define symbol $1.
@@ -36,7 +38,7 @@ done <"$TOP/config/kvm-kunit.config"
 frags+=("$opt")
 mkdir -p "$out" "$CACHE/ccache"
 export CCACHE_DIR=$CACHE/ccache CCACHE_BASEDIR=$CACHE CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
-kmake() { make -C "$src" O="$out" CC="ccache gcc" HOSTCC="ccache gcc" -j"$JOBS" "$@"; }
+kmake() { make -C "$src" O="$out" "${ARCH_MAKE[@]}" CC="ccache ${CROSS}gcc" HOSTCC="ccache gcc" -j"$JOBS" "$@"; }
 
 # Make the config in a scratch dir, and install it only when it differs, so
 # that a rebuild with an unchanged config rebuilds nothing.
@@ -75,8 +77,8 @@ if ! cmp -s "$cfg/.config" "$out/.config"; then
 fi
 rm -rf "$cfg"
 
-log "building bzImage in $out (-j$JOBS, ccache)"
+log "building ${KIMAGE##*/} for $TEST_ARCH in $out (-j$JOBS, ccache)"
 blog=$out/build.log
 kmake olddefconfig >/dev/null
-run_logged "$blog" kmake bzImage || die "kernel build failed (log: $blog)"
-log "kernel ready: $out/arch/x86/boot/bzImage ($(ccache -s 2>/dev/null | grep -m1 -i 'hits' | tr -s ' ' || true))"
+run_logged "$blog" kmake "${KIMAGE##*/}" || die "kernel build failed (log: $blog)"
+log "kernel ready: $out/$KIMAGE ($(ccache -s 2>/dev/null | grep -m1 -i 'hits' | tr -s ' ' || true))"

@@ -39,6 +39,7 @@ SERIES_SELFTESTS=$SERIES_DIR/selftests.list SERIES_DEBUG_TESTS=$SERIES_DIR/debug
 SERIES_PERF_TEST=x86/irq_routing_perf_test SERIES_CROSS=
 SERIES_BENCH_CPUS=2 SERIES_BENCH_VMS=2 SERIES_BENCH_HOGS=16
 SERIES_SUBJECT_PREFIX=PATCH SERIES_CC_GENERIC= SERIES_TO= SERIES_TEST_DEBUG=0
+SERIES_ARCHES=x86_64
 if [ -f "$SERIES_DIR/harness.conf" ]; then
 	# shellcheck source=../series/harness.conf
 	. "$SERIES_DIR/harness.conf"
@@ -57,13 +58,41 @@ if [ -n "$SERIES_ON" ]; then
 	BASE_TAG=on-$SERIES_ON
 	BASE_UPSTREAM="$BASE_UPSTREAM + $SERIES_ON/"
 fi
+# The architecture the test kernel, the selftests and the guest are built
+# for and run on: TEST_ARCH, x86_64 unless set (make test runs each of the
+# series' SERIES_ARCHES).  What differs between them is here and nowhere
+# else: the kernel's ARCH and cross compiler, the kernel image, the config
+# fragment (config/kvm-test-ARCH.config), Debian's architecture (for
+# busybox-static), QEMU and its machine, the serial console, and the suffix
+# of the directories of its builds and files (none for x86_64).
+TEST_ARCH=${TEST_ARCH:-x86_64}
+case "$TEST_ARCH" in
+x86_64)
+	KARCH=x86 CROSS='' KIMAGE=arch/x86/boot/bzImage DEB_ARCH=amd64 ARCH_SUFFIX=''
+	# -cpu max: nested SVM, so kvm_amd runs without /dev/kvm on the host
+	QEMU=qemu-system-x86_64 QEMU_MACHINE=(-cpu max) GUEST_CONSOLE=ttyS0 ;;
+arm64)
+	KARCH=arm64 CROSS=aarch64-linux-gnu- KIMAGE=arch/arm64/boot/Image DEB_ARCH=arm64 ARCH_SUFFIX=-arm64
+	# The kernel starts at EL2 with a GICv3, so KVM runs under TCG (in VHE
+	# mode, the kernel's choice on -cpu max)
+	QEMU=qemu-system-aarch64 QEMU_MACHINE=(-M virt,virtualization=on,gic-version=3 -cpu max)
+	GUEST_CONSOLE=ttyAMA0 ;;
+*)
+	echo "error: TEST_ARCH=$TEST_ARCH: the harness knows x86_64 and arm64" >&2; exit 1 ;;
+esac
+# make's arguments for a kernel or selftests build for $TEST_ARCH (none
+# for x86_64, built natively).
+ARCH_MAKE=()
+[ -z "$CROSS" ] || ARCH_MAKE=(ARCH="$KARCH" CROSS_COMPILE="$CROSS")
+
 # Where the things of series NAME live under $CACHE, the one place that
 # knows: series_path NAME work|tree|kbuild|results|base_work
+# (kbuild: for $TEST_ARCH)
 series_path() {
 	case "$2" in
 	work) echo "$CACHE/work/$1" ;;			# test tree, build output, guest files
 	tree) echo "$CACHE/work/$1/linux" ;;		# git worktree with the series applied
-	kbuild) echo "$CACHE/work/$1/build" ;;		# O= for the test kernel
+	kbuild) echo "$CACHE/work/$1/build$ARCH_SUFFIX" ;;	# O= for the test kernel
 	results) echo "$CACHE/results/$1" ;;		# make bench's logs, tables, plots
 	base_work) echo "$CACHE/work/$1-base" ;;	# pristine base worktree and its builds
 	*) echo "error: series_path: no '$2'" >&2; return 1 ;;
@@ -75,7 +104,9 @@ KBUILD=$(series_path "$SERIES_NAME" kbuild)
 RESULTS=$(series_path "$SERIES_NAME" results)
 BASE_WORK=$(series_path "$SERIES_NAME" base_work)
 
-# The selftests to build and run (format: series/selftests.list).
+# The selftests to build and run (format: series/selftests.list;
+# selftests-ARCH.list for another architecture than x86_64).
+[ -z "$ARCH_SUFFIX" ] || SERIES_SELFTESTS=$SERIES_DIR/selftests$ARCH_SUFFIX.list
 SELFTESTS_LIST=${SELFTESTS_LIST:-$SERIES_SELFTESTS}
 
 JOBS=${JOBS:-$(( $(nproc) + 1 ))}
@@ -169,13 +200,14 @@ debian_mirror() {
 # A private apt configuration for one Debian archive and suite(s), never the
 # system's: sets APT_OPTS for apt-get/apt-cache and runs apt-get update.  The
 # mirror is the system's (debian_mirror).
-#   apt_private ARCHIVE "SUITE..." "deb [deb-src]"
+#   apt_private ARCHIVE "SUITE..." "deb [deb-src]" [DEBIAN_ARCH (amd64)]
 apt_private() {
-	local archive=$1 suites=$2 types=$3 mirror dir
+	local archive=$1 suites=$2 types=$3 arch=${4:-amd64} mirror dir
 	mirror=$(debian_mirror "$archive")
 	[ -r /usr/share/keyrings/debian-archive-keyring.gpg ] ||
 		die "no Debian archive keyring (apt-get install debian-archive-keyring)"
 	dir=$CACHE/apt/$archive-${suites// /-}
+	[ "$arch" = amd64 ] || dir=$dir-$arch
 	mkdir -p "$dir/sources" "$dir/lists/partial" "$dir/cache/archives/partial"
 	printf 'Types: %s\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: %s\n' \
 		"$types" "$mirror" "$suites" /usr/share/keyrings/debian-archive-keyring.gpg \
@@ -186,7 +218,7 @@ apt_private() {
 		  -o Dir::Cache="$dir/cache"
 		  -o Dir::Etc::Preferences=/dev/null
 		  -o Dir::Etc::PreferencesParts=/dev/null
-		  -o APT::Architecture=amd64
+		  -o APT::Architecture="$arch"
 		  -o APT::Sandbox::User=root)
 	apt-get "${APT_OPTS[@]}" -q update >"$dir/update.log" 2>&1 ||
 		{ cat "$dir/update.log" >&2; die "apt-get update for $archive $suites failed"; }

@@ -3,7 +3,9 @@
 # Pack the guest's initramfs: busybox (static), guest/init, the selftests and
 # their list ($SELFTESTS_LIST: the selftests.list of the series, or the one
 # debug-test.sh or bench.sh wrote).  Uses the kernel's own usr/gen_init_cpio,
-# so no root is needed for /dev/console.
+# so no root is needed for /dev/console.  For another $TEST_ARCH than x86_64
+# busybox is Debian's busybox-static for that architecture, of the same
+# version as the system's (whose applet list it has), fetched once.
 # A list that runs guest/vmm-bringup also gets what it runs: Debian's
 # qemu-system-x86_64 with its libraries and firmware at their own paths,
 # guest/vmm-shim.c built, and the L2 guest (the test kernel, $VMM_L2_KERNEL,
@@ -14,10 +16,37 @@
 . "$(dirname "$0")/lib.sh"
 need gcc busybox
 
-st=${1:-$WORK/selftests}
-out=${2:-$WORK/initramfs.cpio}
-bb=$(command -v busybox)
-file "$bb" | grep -q 'statically linked' || die "$bb is not a static busybox (apt-get install busybox-static)"
+st=${1:-$WORK/selftests$ARCH_SUFFIX}
+out=${2:-$WORK/initramfs$ARCH_SUFFIX.cpio}
+host_bb=$(command -v busybox)
+file "$host_bb" | grep -q 'statically linked' || die "$host_bb is not a static busybox (apt-get install busybox-static)"
+
+# busybox-static for $DEB_ARCH, in the cache: the package of the system's
+# Debian release whose version is the system's busybox-static's (but for a
+# binNMU suffix), so that the system's busybox --list names its applets.
+arch_busybox() {
+	local dir=$CACHE/busybox/$DEB_ARCH want got suite tmp
+	want=$(dpkg-query -W -f '${Version}' busybox-static | sed 's/+b[0-9]*$//')
+	if [ ! -x "$dir/bin/busybox" ]; then
+		suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
+		apt_private debian "$suite" deb "$DEB_ARCH"
+		tmp=$(mktemp -d)
+		(cd "$tmp" && apt-get "${APT_OPTS[@]}" -q download "busybox-static:$DEB_ARCH") >"$tmp/log" 2>&1 ||
+			{ cat "$tmp/log" >&2; rm -rf "$tmp"; die "apt-get download busybox-static:$DEB_ARCH failed"; }
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		dpkg-deb -x "$tmp"/busybox-static_*.deb "$dir/root" &&
+			dpkg-deb -f "$tmp"/busybox-static_*.deb Version >"$dir/version" &&
+			ln -s root/bin "$dir/bin" || { rm -rf "$tmp"; die "cannot unpack busybox-static:$DEB_ARCH"; }
+		rm -rf "$tmp"
+	fi
+	got=$(sed 's/+b[0-9]*$//' "$dir/version")
+	[ "$got" = "$want" ] ||
+		die "busybox-static:$DEB_ARCH is $got, the system's is $want (rm -rf $dir to fetch it again)"
+	file "$dir/bin/busybox" | grep -q 'statically linked' || die "$dir/bin/busybox is not static"
+	echo "$dir/bin/busybox"
+}
+if [ "$TEST_ARCH" = x86_64 ]; then bb=$host_bb; else bb=$(arch_busybox); fi
 [ -d "$st" ] || die "no selftests in $st (make selftests first)"
 
 gen=$WORK/gen_init_cpio
@@ -33,7 +62,7 @@ busybox_root() {
 	echo "nod /dev/console 0600 0 0 c 5 1"
 	for d in "$@"; do echo "dir $d 0755 0 0"; done
 	echo "file /bin/busybox $bb 0755 0 0"
-	for a in $("$bb" --list); do
+	for a in $("$host_bb" --list); do
 		[ "$a" = busybox ] || echo "slink /bin/$a busybox 0777 0 0"
 	done
 	echo "file /init $init 0755 0 0"
@@ -79,7 +108,13 @@ list=$WORK/initramfs.list
 	while read -r t _; do
 		case "$t" in
 		/*) f=$t ;;		# a program of the harness's own
-		guest/*) f=$TOP/$t ;;	# a script of the harness's own
+		guest/*)		# the harness's own: a script, or a C program built here
+			f=$TOP/$t
+			if [ -f "$f.c" ]; then
+				"${CROSS}gcc" -static -O2 -Wall -Werror -isystem "$WORK/headers$ARCH_SUFFIX/include" \
+					-o "$WORK/${t##*/}$ARCH_SUFFIX" "$f.c" || die "cannot build $t.c for $TEST_ARCH"
+				f=$WORK/${t##*/}$ARCH_SUFFIX
+			fi ;;
 		*) f=$st/$t ;;
 		esac
 		[ -x "$f" ] || die "test program $f missing"

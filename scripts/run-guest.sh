@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Boot the test kernel under QEMU TCG (-cpu max: nested SVM, so kvm_amd runs
-# without /dev/kvm on the host) and write the console to a log.  A guest that
+# Boot the test kernel under QEMU TCG and write the console to a log: for
+# TEST_ARCH=x86_64 (default) qemu-system-x86_64 -cpu max (nested SVM, so
+# kvm_amd runs without /dev/kvm on the host), for arm64 qemu-system-aarch64's
+# virt machine with EL2 (scripts/lib.sh says what each gets).  A guest that
 # does not finish within $GUEST_TIMEOUT seconds, or froze (silent for
 # $GUEST_SILENCE seconds while a selftest ran), is killed and the run fails
 # with the tail of its console.
@@ -19,11 +21,11 @@
 # bug is never booted again: that is a result.
 
 . "$(dirname "$0")/lib.sh"
-need qemu-system-x86_64 timeout
+need "$QEMU" timeout
 
-kernel=${1:-$KBUILD/arch/x86/boot/bzImage}
-initrd=${2:-$WORK/initramfs.cpio}
-console=${3:-$WORK/logs/console.log}
+kernel=${1:-$KBUILD/$KIMAGE}
+initrd=${2:-$WORK/initramfs$ARCH_SUFFIX.cpio}
+console=${3:-$WORK/logs/console$ARCH_SUFFIX.log}
 cpus=${GUEST_CPUS:-2}
 mem=${GUEST_MEM:-2G}
 limit=${GUEST_TIMEOUT:-1500}
@@ -39,12 +41,12 @@ silence=${GUEST_SILENCE:-300}
 boot_once() {
 	local rc=0 size last=0 quiet=0
 	rm -f "$console.pid"
-	log "booting $(basename "$kernel") under QEMU TCG: $cpus CPUs, $mem, timeout ${limit}s; console: $console"
-	timeout -k 10 "$limit" qemu-system-x86_64 \
-		-accel tcg -cpu max -smp "$cpus" -m "$mem" \
+	log "booting $(basename "$kernel") ($TEST_ARCH) under QEMU TCG: $cpus CPUs, $mem, timeout ${limit}s; console: $console"
+	timeout -k 10 "$limit" "$QEMU" \
+		-accel tcg "${QEMU_MACHINE[@]}" -smp "$cpus" -m "$mem" \
 		-nographic -no-reboot -nodefaults -serial stdio -monitor none \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 harness.cpus=$cpus ${GUEST_APPEND:-}" \
+		-append "console=$GUEST_CONSOLE panic=-1 harness.cpus=$cpus ${GUEST_APPEND:-}" \
 		-pidfile "$console.pid" </dev/null >"$console" 2>&1 &
 	qpid=$!
 	# Progress: the selftest the guest is on, every 30 s.

@@ -31,30 +31,29 @@ stage apply          "$S/apply-series.sh"
 CHECK_KEY=$(check_inputs)
 stage checkpatch     cached_check checkpatch "$checks/1-patches" "$S/check-patches.sh" "$checks/1-patches"
 stage "per-patch builds" cached_check bisect "$checks/2-bisect" "$S/check-bisect.sh" "$checks/2-bisect"
-stage kernel         "$S/build-kernel.sh"
-stage selftests      "$S/build-selftests.sh"
-stage initramfs      "$S/make-initramfs.sh"
-# The guest's results are results, not a stop (scripts/guest-results.sh:
-# a guest that QEMU lost boots once more and says so).
-boot() {
-	"$S/guest-results.sh" "$KBUILD/arch/x86/boot/bzImage" "$WORK/initramfs.cpio" \
-		"$WORK/logs/console.log" "$checks/5-guest" || true
-}
-stage boot           boot
-# A job whose results are a file (check-vmm.sh, debug-test.sh,
-# check-mutants.sh): its failures are results, not a stop.  Its results
-# become this series' OUT; a job that stopped without saying what failed
-# adds "not ok WHAT".  Its own stages are not this series' stages.
+# A job whose results are a file (test-guest.sh, check-vmm.sh,
+# debug-test.sh, check-mutants.sh): its failures are results, not a stop.
+# Its results become this series' OUT; a job that stopped without saying
+# what failed adds "not ok WHAT".
 results_of() {	# results_of OUT FILE WHAT CMD...   (FILE: where CMD writes them)
 	local out=$1 file=$2 what=$3
 	shift 3
 	[ "$file" = "$out" ] || rm -f "$file"
-	STAGE_TIMES='' "$@" >&2 || grep -qs '^not ok' "$file" ||
+	"$@" >&2 || grep -qs '^not ok' "$file" ||
 		echo "not ok $what # ${1##*/} stopped; see its errors above" >>"$file"
 	[ "$file" = "$out" ] || cp "$file" "$out"
 }
+# The test kernel, the selftests and a boot on each architecture of
+# SERIES_ARCHES (harness.conf; x86_64 first, whose kernel the per-patch
+# builds have built already); another architecture's results are named
+# after it ("arm64: ...").  Their stages are this series' stages.
+for arch in $SERIES_ARCHES; do
+	if [ "$arch" = x86_64 ]; then f=$checks/5-guest p=; else f=$checks/5-guest-$arch p="$arch: "; fi
+	TEST_ARCH=$arch results_of "$f" "$f" "${p}tests: ran" "$S/test-guest.sh" "$f" "$p"
+done
+# The jobs below have stages of their own, not this series'.
 # The real-VMM count test.
-vmm() { results_of "$checks/6-vmm" "$checks/6-vmm" "real VMM: the count test ran" "$S/check-vmm.sh" "$checks/6-vmm"; }
+vmm() { STAGE_TIMES='' results_of "$checks/6-vmm" "$checks/6-vmm" "real VMM: the count test ran" "$S/check-vmm.sh" "$checks/6-vmm"; }
 stage "real VMM"     vmm
 stage "sparse + W=1" cached_check warnings "$checks/3-warnings" "$S/check-warnings.sh" "$checks/3-warnings"
 if [ "${SKIP_CROSS:-0}" = 1 ]; then
@@ -67,11 +66,11 @@ fi
 # test (SERIES_TEST_DEBUG=1), and in make test-full (TEST_FULL=1) for
 # every series; make test-full also runs the mutants.
 if [ "$SERIES_TEST_DEBUG" = 1 ] || [ "${TEST_FULL:-0}" = 1 ]; then
-	debug() { results_of "$checks/7-debug" "$WORK/debug-series.results" "debug-series: tests ran on the debug kernel" "$S/debug-test.sh"; }
+	debug() { STAGE_TIMES='' results_of "$checks/7-debug" "$WORK/debug-series.results" "debug-series: tests ran on the debug kernel" "$S/debug-test.sh"; }
 	stage "debug kernel" debug
 fi
 if [ "${TEST_FULL:-0}" = 1 ] && [ -f "$SERIES_DIR/mutants.list" ]; then
-	mutants() { results_of "$checks/8-mutants" "$CACHE/mutants/$SERIES_NAME/results.txt" "mutants: ran" "$S/check-mutants.sh"; }
+	mutants() { STAGE_TIMES='' results_of "$checks/8-mutants" "$CACHE/mutants/$SERIES_NAME/results.txt" "mutants: ran" "$S/check-mutants.sh"; }
 	stage mutants mutants
 fi
 
