@@ -4,9 +4,10 @@
 
 S := scripts
 # make test and make bench run every series (SERIES="..." or SERIES_DIR=<dir>
-# picks; see SERIES_ALL in scripts/lib.sh); the other targets work on
-# SERIES_DIR, default series/.  With TEST_ARCH=arm64 in the environment,
-# make kernel, selftests, initramfs and boot work on arm64.
+# picks; see SERIES_ALL in scripts/lib.sh), but make test leaves a series
+# whose harness.conf says SERIES_FULL_ONLY=1 to make test-full; the other
+# targets work on SERIES_DIR, default series/.  With TEST_ARCH=arm64 in the
+# environment, make kernel, selftests, initramfs and boot work on arm64.
 
 .PHONY: help test test-full bench bench-report debug-test debug-test-base mutants fetch tree kernel selftests initramfs boot summary devtree export clean
 
@@ -14,7 +15,7 @@ help:
 	@echo "make bench      the main job: base vs patched irq setup latency, table and plot, per series"
 	@echo "make bench-report  the tables, CSVs and plots of make bench again, from its saved logs"
 	@echo "make test       for each series: fetch, apply, check, build, boot, run KUnit + selftests; one TAP summary"
-	@echo "make test-full  make test, plus every series' debug kernel and mutants (what CI leaves out)"
+	@echo "make test-full  make test, plus series-6.1/ and every series' debug kernel and mutants (what CI leaves out)"
 	@echo "make debug-test the same tests on a KASAN/lockdep/kmemleak kernel"
 	@echo "make debug-test-base  the same on the pristine base, for comparison"
 	@echo "make mutants    show that the tests fail on deliberately broken kernels (<series>/mutants.*)"

@@ -15,6 +15,9 @@ CACHE=${KVM_SERIES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-empty-routing}
 # one $SERIES_DIR names, else all three (a stacked series after the one it
 # stacks on).
 SERIES_ALL=${SERIES:-${SERIES_DIR:-series series-rfc series-6.1}}
+# Empty when no series was named (make test then leaves out the series
+# whose harness.conf says SERIES_FULL_ONLY=1; make test-full runs them).
+SERIES_NAMED=${SERIES:-${SERIES_DIR:-}}
 
 # The series to work on: a directory holding base.conf, series and patches.
 SERIES_DIR=${SERIES_DIR:-$TOP/series}
@@ -39,7 +42,7 @@ SERIES_SELFTESTS=$SERIES_DIR/selftests.list SERIES_DEBUG_TESTS=$SERIES_DIR/debug
 SERIES_PERF_TEST=x86/irq_routing_perf_test SERIES_CROSS=
 SERIES_BENCH_CPUS=2 SERIES_BENCH_VMS=2 SERIES_BENCH_HOGS=16
 SERIES_SUBJECT_PREFIX=PATCH SERIES_CC_GENERIC= SERIES_TO= SERIES_TEST_DEBUG=0
-SERIES_ARCHES=x86_64
+SERIES_ARCHES=x86_64 SERIES_FULL_ONLY=0
 if [ -f "$SERIES_DIR/harness.conf" ]; then
 	# shellcheck source=../series/harness.conf
 	. "$SERIES_DIR/harness.conf"

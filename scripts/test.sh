@@ -7,6 +7,10 @@
 #
 #   SERIES="series series-rfc series-6.1"   the series directories to test (default);
 #                                SERIES_DIR=<dir> alone tests only that one
+#
+# Unless series are named, a series whose harness.conf says
+# SERIES_FULL_ONLY=1 (series-6.1/) is left to make test-full (TEST_FULL=1)
+# and reported as skipped.
 
 . "$(dirname "$0")/lib.sh"
 "$SCRIPTS/check-deps.sh"	# every tool, before a long run
@@ -25,6 +29,12 @@ mkdir -p "$(dirname "$tap")"
 lines=()
 for d in "${all[@]}"; do
 	name=$(basename "$d")
+	if [ -z "$SERIES_NAMED" ] && [ "${TEST_FULL:-0}" != 1 ] &&
+	   [ "$(SERIES_DIR=$d "$SCRIPTS/where.sh" SERIES_FULL_ONLY)" = 1 ]; then
+		log "==== series $name: only in make test-full (its harness.conf: SERIES_FULL_ONLY=1)"
+		lines+=("ok $name: tests # SKIP only in make test-full (harness.conf: SERIES_FULL_ONLY=1)")
+		continue
+	fi
 	s=$SECONDS
 	log "==== series $name: scripts/test-series.sh"
 	rc=0

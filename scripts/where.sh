@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Print where the harness keeps something of SERIES_DIR's series, for the
 # Makefile (scripts use series_path in lib.sh):
-#   where.sh CACHE|WORK|TREE|KBUILD|BASE_TREE|RESULTS|SERIES_ALL
+#   where.sh CACHE|WORK|TREE|KBUILD|BASE_TREE|RESULTS|SERIES_ALL|SERIES_FULL_ONLY
 . "$(dirname "$0")/lib.sh"
 case "${1:-}" in
-CACHE|WORK|TREE|KBUILD|BASE_TREE|RESULTS|SERIES_ALL) echo "${!1}" ;;
-*) die "usage: where.sh CACHE|WORK|TREE|KBUILD|BASE_TREE|RESULTS|SERIES_ALL" ;;
+CACHE|WORK|TREE|KBUILD|BASE_TREE|RESULTS|SERIES_ALL|SERIES_FULL_ONLY) echo "${!1}" ;;
+*) die "usage: where.sh CACHE|WORK|TREE|KBUILD|BASE_TREE|RESULTS|SERIES_ALL|SERIES_FULL_ONLY" ;;
 esac
