@@ -82,12 +82,12 @@ stage "selftest (from the $SERIES_NAME tree)" "$S/build-selftests.sh"
 stage initramfs        "$S/make-initramfs.sh" "$WORK/selftests" "$RESULTS/initramfs.cpio"
 
 pairs=()
-for i in "${!kernels[@]}"; do pairs+=("${kernels[$i]}=${builds[$i]}/arch/x86/boot/bzImage"); done
+for i in "${!kernels[@]}"; do pairs+=("${kernels[$i]}=${builds[$i]}/$KIMAGE"); done
 # The real-VMM scenario runs on the same kernels (config/kvm-vmm.config is
 # in every test kernel: QEMU's NIC and disk in L1 and L2, the tracer).
 vmm() {
 	[ "${BENCH_VMM_RUNS:-2}" != 0 ] || return 0
-	VMM_L2_KERNEL=${builds[-1]}/arch/x86/boot/bzImage "$S/bench-vmm.sh" "${pairs[@]}" &&
+	VMM_L2_KERNEL=${builds[-1]}/$KIMAGE "$S/bench-vmm.sh" "${pairs[@]}" &&
 		vmm_ran=1
 }
 vmm_ran=
@@ -105,7 +105,7 @@ run_on() {
 for i in "${!kernels[@]}"; do
 	k=${kernels[$i]}
 	stage "run on $k ($samples samples, $vms VMs x $vcpus vCPUs, $hogs hogs, $GUEST_CPUS CPUs)" \
-		run_on "${builds[$i]}/arch/x86/boot/bzImage" "$k"
+		run_on "${builds[$i]}/$KIMAGE" "$k"
 done
 
 # What the report needs to know of this run; then the report, which

@@ -80,7 +80,7 @@ while IFS='|' read -r n what tests expect; do
 	log "mutant $n: $what"
 	tap=$MUT/logs/results-$n.txt
 	GUEST_APPEND="kvm.mutant=$n" GUEST_TIMEOUT=900 \
-		"$S/guest-results.sh" "$out/arch/x86/boot/bzImage" "$MUT/initramfs-$n.cpio" "$console" "$tap" || true
+		"$S/guest-results.sh" "$out/$KIMAGE" "$MUT/initramfs-$n.cpio" "$console" "$tap" || true
 	grep -aq "kvm.mutant=$n" "$console" || die "mutant $n: the guest did not boot with kvm.mutant=$n"
 	failed=$(names "not ok")
 	if [ "$n" = 0 ]; then

@@ -37,16 +37,16 @@ S=$SCRIPTS
 # series' base run).
 log "test kernel ($SERIES_NAME)"
 "$S/build-kernel.sh" "$TREE" "$KBUILD" >&2 || die "the $SERIES_NAME test kernel did not build"
-kernels=("$SERIES_NAME=$KBUILD/arch/x86/boot/bzImage=$SERIES_VMM_EXPECT")
+kernels=("$SERIES_NAME=$KBUILD/$KIMAGE=$SERIES_VMM_EXPECT")
 if [ -z "$SERIES_ON" ]; then
 	base_worktree >/dev/null
 	log "test kernel (base)"
 	"$S/build-kernel.sh" "$BASE_WORK/linux" "$BASE_WORK/build" >&2 ||
 		die "the base test kernel did not build"
-	kernels=("base=$BASE_WORK/build/arch/x86/boot/bzImage=base" "${kernels[@]}")
+	kernels=("base=$BASE_WORK/build/$KIMAGE=base" "${kernels[@]}")
 fi
 # The L2 guest: this series' kernel (it only has to boot).
-export VMM_L2_KERNEL=$KBUILD/arch/x86/boot/bzImage
+export VMM_L2_KERNEL=$KBUILD/$KIMAGE
 
 # QEMU's kernel-irqchip modes (harness.conf may narrow them).
 modes=${SERIES_VMM_MODES:-split,on}

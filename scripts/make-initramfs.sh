@@ -79,7 +79,7 @@ dirs_of() {
 
 # What guest/vmm-bringup runs (see the top of this file).
 vmm_payload() {
-	local qemu=/usr/bin/qemu-system-x86_64 l2=${VMM_L2_KERNEL:-$KBUILD/arch/x86/boot/bzImage}
+	local qemu=/usr/bin/qemu-system-x86_64 l2=${VMM_L2_KERNEL:-$KBUILD/$KIMAGE}
 	local fw="/usr/share/seabios/bios-256k.bin /usr/share/qemu/kvmvapic.bin
 		  /usr/share/qemu/linuxboot.bin /usr/share/qemu/linuxboot_dma.bin"
 	local libs f
