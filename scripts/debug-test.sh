@@ -41,14 +41,7 @@ stage apply            "$S/apply-series.sh"
 [ "$which" = series ] || src=$(base_worktree)
 stage "debug kernel ($which)" "$S/build-kernel.sh" "$src" "$out"
 stage selftests        "$S/build-selftests.sh"
-# The guest-side fault injection program, after the listed selftests.
-fault_inject() {
-	gcc -static -O2 -Wall -Werror -isystem "$WORK/headers/include" \
-		-o "$WORK/fault-inject" "$TOP/guest/fault-inject.c" &&
-	{ cat "$SERIES_DEBUG_TESTS"; echo "$WORK/fault-inject 900"; } >"$WORK/debug-tests.list"
-}
-stage "fault-inject"   fault_inject
-export SELFTESTS_LIST=$WORK/debug-tests.list
+# The list ends with guest/fault-inject, which make-initramfs.sh builds.
 stage initramfs        "$S/make-initramfs.sh"
 # The guest's results (scripts/guest-results.sh: a guest that QEMU lost
 # boots once more, and says so), numbered.
