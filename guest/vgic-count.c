@@ -13,7 +13,7 @@
  *
  *   vgic-count -e series|base   (what CTRL_INIT must wait for: 0 or 1)
  *
- * Needs CONFIG_FUNCTION_TRACER (config/kvm-test-arm64.config).
+ * Needs CONFIG_FUNCTION_TRACER (config/kvm-test.config).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -89,9 +89,18 @@ static void trace_setup(void)
 	write_file(T "tracing_on", "1");
 }
 
-static void mark(const char *what)
+/* The trace marker "vgic-count begin|end NAME", as count() looks for it. */
+static void marker(char *buf, size_t size, const char *edge, const char *name)
 {
-	write_file(T "trace_marker", what);
+	snprintf(buf, size, "vgic-count %s %s\n", edge, name);
+}
+
+static void mark(const char *edge, const char *name)
+{
+	char buf[64];
+
+	marker(buf, sizeof(buf), edge, name);
+	write_file(T "trace_marker", buf);
 }
 
 /*
@@ -107,8 +116,8 @@ static int count(const char *name)
 
 	if (!f)
 		die(T "trace");
-	snprintf(begin, sizeof(begin), "vgic-count begin %s\n", name);
-	snprintf(end, sizeof(end), "vgic-count end %s\n", name);
+	marker(begin, sizeof(begin), "begin", name);
+	marker(end, sizeof(end), "end", name);
 	while (fgets(line, sizeof(line), f)) {
 		char *m = strstr(line, "vgic-count ");
 
@@ -184,20 +193,20 @@ int main(int argc, char **argv)
 	/* The vGIC's default routing replaces the VM's initial table. */
 	attr = (struct kvm_device_attr){ .group = KVM_DEV_ARM_VGIC_GRP_CTRL,
 					 .attr = KVM_DEV_ARM_VGIC_CTRL_INIT };
-	mark("vgic-count begin init\n");
+	mark("begin", "init");
 	result(!ioctl(dev.fd, KVM_SET_DEVICE_ATTR, &attr),
 	       "KVM_DEV_ARM_VGIC_CTRL_INIT succeeds", NULL);
-	mark("vgic-count end init\n");
+	mark("end", "init");
 
 	/* A VMM's own routing replaces the default one: one grace period. */
 	routing.e[0].gsi = 0;
 	routing.e[0].type = KVM_IRQ_ROUTING_IRQCHIP;
 	routing.e[0].u.irqchip.irqchip = 0;
 	routing.e[0].u.irqchip.pin = 1;
-	mark("vgic-count begin replace\n");
+	mark("begin", "replace");
 	if (ioctl(vm, KVM_SET_GSI_ROUTING, &routing))
 		die("KVM_SET_GSI_ROUTING");
-	mark("vgic-count end replace\n");
+	mark("end", "replace");
 	write_file(T "tracing_on", "0");
 
 	expect("init", "vGIC init (default routing in place of the initial table)", init_waits);
