@@ -1,35 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Count the grace periods that arm64's vGIC initialisation waits for.
- * KVM_DEV_ARM_VGIC_CTRL_INIT installs the vGIC's default GSI routing with
- * kvm_set_irq_routing(), in place of the routing table every VM starts
- * with; with the series that replacement completes no grace period of
- * kvm->irq_srcu, on the base it waits for one.  The function tracer,
- * limited to synchronize_srcu{,_expedited}() and to this process, counts
- * the calls inside each ioctl (trace markers around it).  To show that it
- * sees a wait when there is one, the default routing is then replaced with
- * KVM_SET_GSI_ROUTING, which must wait for exactly one.  Counts, never
- * time.  Prints TAP.
+ * Count the grace periods that arm64's vGIC initialisation and the routing
+ * updates after it wait for.  KVM_DEV_ARM_VGIC_CTRL_INIT installs the
+ * vGIC's default GSI routing with kvm_set_irq_routing(), in place of the
+ * routing table every VM starts with; with the series that replacement
+ * completes no grace period of kvm->irq_srcu, on the base it waits for
+ * one.  Then three KVM_SET_GSI_ROUTING: one that changes a route of the
+ * default routing (and drops the others), which waits for exactly one on
+ * every kernel, so that a tracer that counts nothing fails; one that only
+ * adds a route; one that commits the same table again.  Those two wait
+ * for one each, except with the RFC (series-rfc/), under which updates
+ * that only add routes or change nothing wait for none.  The function
+ * tracer, limited to synchronize_srcu{,_expedited}() and to this
+ * process, counts the calls inside each ioctl (trace markers around it).
+ * Counts, never time.  Prints TAP.
  *
- *   vgic-count -e series|base   (what CTRL_INIT must wait for: 0 or 1)
+ *   vgic-count -e base|series|rfc   (the kernel's expected counts)
  *
  * Needs CONFIG_FUNCTION_TRACER (config/kvm-test.config).
  */
-#include <errno.h>
 #include <fcntl.h>
-#include <linux/kvm.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
-#define T "/sys/kernel/tracing/"
+#include "vgic.h"
 
-/* Where QEMU's virt machine puts them; any free IPA would do. */
-#define DIST_BASE	0x08000000ULL
-#define REDIST_BASE	0x080a0000ULL
+#define T "/sys/kernel/tracing/"
 
 static int failures, tests;
 
@@ -41,12 +37,6 @@ static void result(int ok, const char *name, const char *why)
 	printf("%sok %d %s%s%s\n", ok ? "" : "not ", tests, name,
 	       why ? " # " : "", why ? why : "");
 	fflush(stdout);
-}
-
-static void die(const char *what)
-{
-	printf("Bail out! %s: %s\n", what, strerror(errno));
-	exit(1);
 }
 
 /* Tracefs files may take one word a write(): write until all is taken. */
@@ -147,73 +137,67 @@ static void expect(const char *name, const char *what, int want)
 	result(n == want, buf, n == want ? NULL : why);
 }
 
-int main(int argc, char **argv)
+/* KVM_SET_GSI_ROUTING of @nr routes GSI i -> pin i + 1, between markers. */
+static void set_routing(int vm, int nr, const char *name)
 {
-	struct kvm_vcpu_init init;
-	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
-	__u64 dist = DIST_BASE, redist = REDIST_BASE;
-	struct kvm_device_attr attr = { .group = KVM_DEV_ARM_VGIC_GRP_ADDR };
 	struct {
 		struct kvm_irq_routing r;
-		struct kvm_irq_routing_entry e[1];
-	} routing = { .r.nr = 1 };
-	int kvm, vm, vcpu, init_waits;
+		struct kvm_irq_routing_entry e[2];
+	} routing = { .r.nr = nr };
+	int i;
 
-	if (argc != 3 || strcmp(argv[1], "-e") ||
-	    (strcmp(argv[2], "series") && strcmp(argv[2], "base"))) {
-		fprintf(stderr, "usage: vgic-count -e series|base\n");
+	for (i = 0; i < nr; i++) {
+		routing.e[i].gsi = i;
+		routing.e[i].type = KVM_IRQ_ROUTING_IRQCHIP;
+		routing.e[i].u.irqchip.irqchip = 0;
+		routing.e[i].u.irqchip.pin = i + 1;
+	}
+	mark("begin", name);
+	if (ioctl(vm, KVM_SET_GSI_ROUTING, &routing))
+		die("KVM_SET_GSI_ROUTING");
+	mark("end", name);
+}
+
+int main(int argc, char **argv)
+{
+	int kvm, vm, vcpu, gic, init_waits, add_waits;
+
+	if (argc != 3 || strcmp(argv[1], "-e") || (strcmp(argv[2], "base") &&
+	    strcmp(argv[2], "series") && strcmp(argv[2], "rfc"))) {
+		fprintf(stderr, "usage: vgic-count -e base|series|rfc\n");
 		return 2;
 	}
 	init_waits = !strcmp(argv[2], "base");
-	printf("TAP version 13\n1..3\n");
+	add_waits = strcmp(argv[2], "rfc") != 0;
+	printf("TAP version 13\n1..5\n");
 	trace_setup();
 
 	kvm = open("/dev/kvm", O_RDWR);
 	if (kvm < 0)
 		die("/dev/kvm");
-	vm = ioctl(kvm, KVM_CREATE_VM, 0);
-	if (vm < 0)
-		die("KVM_CREATE_VM");
-	if (ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init))
-		die("KVM_ARM_PREFERRED_TARGET");
-	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
-	if (vcpu < 0 || ioctl(vcpu, KVM_ARM_VCPU_INIT, &init))
-		die("vCPU 0");
-	if (ioctl(vm, KVM_CREATE_DEVICE, &dev))
-		die("KVM_CREATE_DEVICE (GICv3)");
-	attr.attr = KVM_VGIC_V3_ADDR_TYPE_DIST;
-	attr.addr = (__u64)(unsigned long)&dist;
-	if (ioctl(dev.fd, KVM_SET_DEVICE_ATTR, &attr))
-		die("distributor address");
-	attr.attr = KVM_VGIC_V3_ADDR_TYPE_REDIST;
-	attr.addr = (__u64)(unsigned long)&redist;
-	if (ioctl(dev.fd, KVM_SET_DEVICE_ATTR, &attr))
-		die("redistributor address");
+	vm = vgic_vm(kvm, 1, &vcpu, &gic);
 
 	/* The vGIC's default routing replaces the VM's initial table. */
-	attr = (struct kvm_device_attr){ .group = KVM_DEV_ARM_VGIC_GRP_CTRL,
-					 .attr = KVM_DEV_ARM_VGIC_CTRL_INIT };
 	mark("begin", "init");
-	result(!ioctl(dev.fd, KVM_SET_DEVICE_ATTR, &attr),
-	       "KVM_DEV_ARM_VGIC_CTRL_INIT succeeds", NULL);
+	result(!vgic_ctrl_init(gic), "KVM_DEV_ARM_VGIC_CTRL_INIT succeeds", NULL);
 	mark("end", "init");
 
-	/* A VMM's own routing replaces the default one: one grace period. */
-	routing.e[0].gsi = 0;
-	routing.e[0].type = KVM_IRQ_ROUTING_IRQCHIP;
-	routing.e[0].u.irqchip.irqchip = 0;
-	routing.e[0].u.irqchip.pin = 1;
-	mark("begin", "replace");
-	if (ioctl(vm, KVM_SET_GSI_ROUTING, &routing))
-		die("KVM_SET_GSI_ROUTING");
-	mark("end", "replace");
+	/* GSI 0 moves from pin 0 to pin 1, the other defaults go. */
+	set_routing(vm, 1, "replace");
+	/* GSI 0 as it is, GSI 1 added. */
+	set_routing(vm, 2, "add");
+	/* The same table again. */
+	set_routing(vm, 2, "same");
 	write_file(T "tracing_on", "0");
 
 	expect("init", "vGIC init (default routing in place of the initial table)", init_waits);
-	expect("replace", "KVM_SET_GSI_ROUTING in place of the vGIC's default routing", 1);
+	expect("replace", "KVM_SET_GSI_ROUTING that changes a route of the default routing", 1);
+	expect("add", "KVM_SET_GSI_ROUTING that only adds a route", add_waits);
+	expect("same", "KVM_SET_GSI_ROUTING of the same table again", add_waits);
 
 	write_file(T "current_tracer", "nop");
 	write_file(T "set_ftrace_pid", "");
+	close(gic);
 	close(vcpu);
 	close(vm);
 	close(kvm);
