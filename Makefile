@@ -7,7 +7,7 @@ S := scripts
 # picks; see SERIES_ALL in scripts/lib.sh), but make test leaves a series
 # whose harness.conf says SERIES_FULL_ONLY=1 to make test-full; the other
 # targets work on SERIES_DIR, default series/.  With TEST_ARCH=arm64 in the
-# environment, make kernel, selftests, initramfs and boot work on arm64.
+# environment, make kernel, selftests, initramfs, boot and summary work on arm64.
 
 .PHONY: help test test-full bench bench-report debug-test debug-test-base mutants fetch tree kernel selftests initramfs boot summary devtree export clean
 
@@ -70,7 +70,7 @@ boot: kernel initramfs
 	$(S)/run-guest.sh
 
 summary:
-	$(S)/summarize.sh "$$($(S)/where.sh WORK)/logs/console.log"
+	$(S)/summarize.sh "$$($(S)/where.sh WORK)/logs/console$$($(S)/where.sh ARCH_SUFFIX).log"
 
 devtree: fetch
 	$(S)/apply-series.sh --dev $(DIR)

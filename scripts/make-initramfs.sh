@@ -25,7 +25,7 @@ file "$host_bb" | grep -q 'statically linked' || die "$host_bb is not a static b
 # Debian release whose version is the system's busybox-static's (but for a
 # binNMU suffix), so that the system's busybox --list names its applets.
 arch_busybox() {
-	local dir=$CACHE/busybox/$DEB_ARCH want got suite tmp
+	local dir=$CACHE/busybox/$DEB_ARCH want got suite tmp b
 	want=$(dpkg-query -W -f '${Version}' busybox-static | sed 's/+b[0-9]*$//')
 	if [ ! -x "$dir/bin/busybox" ]; then
 		suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
@@ -36,9 +36,14 @@ arch_busybox() {
 		rm -rf "$dir"
 		mkdir -p "$dir"
 		dpkg-deb -x "$tmp"/busybox-static_*.deb "$dir/root" &&
-			dpkg-deb -f "$tmp"/busybox-static_*.deb Version >"$dir/version" &&
-			ln -s root/bin "$dir/bin" || { rm -rf "$tmp"; die "cannot unpack busybox-static:$DEB_ARCH"; }
+			dpkg-deb -f "$tmp"/busybox-static_*.deb Version >"$dir/version" ||
+			{ rm -rf "$tmp"; die "cannot unpack busybox-static:$DEB_ARCH"; }
 		rm -rf "$tmp"
+		# In /bin (bookworm) or /usr/bin (a merged-/usr package).
+		for b in bin usr/bin; do
+			[ ! -x "$dir/root/$b/busybox" ] || { ln -s "root/$b" "$dir/bin"; break; }
+		done
+		[ -x "$dir/bin/busybox" ] || die "no busybox in busybox-static:$DEB_ARCH"
 	fi
 	got=$(sed 's/+b[0-9]*$//' "$dir/version")
 	[ "$got" = "$want" ] ||
