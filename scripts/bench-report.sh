@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The report of make bench, from the logs a run saved in $RESULTS: the
-# perf test's CSV (latency.csv), sorted samples, side-by-side table
-# (table.txt) and CDF plot (latency.png), from console-KERNEL.log and
-# bench.run; and the real-VMM table, CSV and plot (scripts/bench-vmm.sh
+# perf runs' CSV (latency.csv), sorted samples, side-by-side table
+# (table.txt) and CDF plot (latency.png), from console-KERNEL.log (and
+# console-ARCH-KERNEL.log of another architecture than x86_64, whose
+# rows are named ARCH:PATH) and bench.run; and the real-VMM table, CSV and plot (scripts/bench-vmm.sh
 # --report, from vmm-console-*.log and vmm.run).  scripts/bench.sh calls it
 # after measuring; make bench-report runs it again for every series.
 #
@@ -19,27 +20,31 @@ S=$SCRIPTS
 
 # shellcheck disable=SC2154 # kernels, samples, ... come from bench.run
 perf() {
-	local k f
+	local k f a prefix arches=(x86_64)
 	# shellcheck source=/dev/null # written by scripts/bench.sh
 	. "$RESULTS/bench.run"
 
 	# CSV of the summaries, and one sorted sample file per kernel, load and path.
 	csv=$RESULTS/latency.csv
 	echo "kernel,load,path,n,min_us,median_us,p99_us,max_us,sleeps,preempted" >"$csv"
-	for k in "${kernels[@]}"; do
-		tr -d '\r' <"$RESULTS/console-$k.log" | awk -v k="$k" -v dir="$RESULTS" '
-		/^# RESULT / {
-			for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-			print k "," v["load"] "," v["path"] "," v["n"] "," v["min_us"] "," v["median_us"] "," \
-			      v["p99_us"] "," v["max_us"] "," v["sleeps"] "," v["preempted"]
-		}
-		/^# SAMPLES / {
-			split($3, l, "="); split($4, p, "="); sub(/^ns=/, "", $5)
-			n = split($5, ns, ",")
-			f = dir "/samples-" k "-" l[2] "-" p[2] ".dat"
-			for (i = 1; i <= n; i++) print ns[i] / 1000 > f
-			close(f)
-		}' >>"$csv"
+	for a in "${arches[@]}"; do
+		prefix=; [ "$a" = x86_64 ] || prefix=$a:
+		for k in "${kernels[@]}"; do
+			tr -d '\r' <"$RESULTS/console$(arch_suffix "$a")-$k.log" |
+			awk -v k="$k" -v pre="$prefix" -v dir="$RESULTS" '
+			/^# RESULT / {
+				for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+				print k "," v["load"] "," pre v["path"] "," v["n"] "," v["min_us"] "," \
+				      v["median_us"] "," v["p99_us"] "," v["max_us"] "," v["sleeps"] "," v["preempted"]
+			}
+			/^# SAMPLES / {
+				split($3, l, "="); split($4, p, "="); sub(/^ns=/, "", $5)
+				n = split($5, ns, ",")
+				f = dir "/samples-" k "-" l[2] "-" pre p[2] ".dat"
+				for (i = 1; i <= n; i++) print ns[i] / 1000 > f
+				close(f)
+			}' >>"$csv"
+		done
 	done
 	for f in "$RESULTS"/samples-*.dat; do sort -g -o "$f" "$f"; done
 
@@ -61,7 +66,7 @@ perf() {
 		BEGIN { nk = split(names, k, " ") }
 		NR > 1 { r[$1 "," $2 "," $3] = $0; if (!seen[$2 "," $3]++) order[++n] = $2 "," $3 }
 		END {
-			line = sprintf("%-4s %-28s", "load", "path"); sub2 = sprintf("%-4s %-28s", "", "")
+			line = sprintf("%-4s %-34s", "load", "path"); sub2 = sprintf("%-4s %-34s", "", "")
 			for (j = 1; j <= nk; j++) {
 				line = line sprintf(" | %8s %8s %8s %8s", "min", "median", "p99", "max")
 				sub2 = sub2 sprintf(" | %-35s", k[j])
@@ -70,7 +75,7 @@ perf() {
 			print sub2 sprintf(" | %-13s | %s", k[nk - 1] "/" k[nk], names)
 			for (i = 1; i <= n; i++) {
 				split(order[i], lp, ",")
-				line = sprintf("%-4s %-28s", lp[1], lp[2]); sl = ""
+				line = sprintf("%-4s %-34s", lp[1], lp[2]); sl = ""
 				for (j = 1; j <= nk; j++) {
 					split(r[k[j] "," order[i]], v, ",")
 					line = line sprintf(" | %8.1f %8.1f %8.1f %8.1f", v[5], v[6], v[7], v[8])
@@ -111,7 +116,7 @@ perf() {
 		gnuplot "$gp" 2>"$RESULTS/gnuplot.log" || { cat "$RESULTS/gnuplot.log" >&2; die "gnuplot failed"; }
 	fi
 	log "results in $RESULTS:"
-	log "  table.txt latency.csv samples-*.dat latency.png console-{$(IFS=,; echo "${kernels[*]}")}.log"
+	log "  table.txt latency.csv samples-*.dat latency.png console-*{$(IFS=,; echo "${kernels[*]}")}.log"
 }
 
 case "$what" in

@@ -66,20 +66,27 @@ fi
 # series' SERIES_ARCHES).  What differs between them is here and nowhere
 # else: the kernel's ARCH and cross compiler, the kernel image, the config
 # fragment (config/kvm-test-ARCH.config), Debian's architecture (for
-# busybox-static), QEMU and its machine, the serial console, and the suffix
-# of the directories of its builds and files (none for x86_64).
+# busybox-static), QEMU and its machine, the serial console, make bench's
+# perf program, and the suffix of the directories of its builds and files.
 TEST_ARCH=${TEST_ARCH:-x86_64}
+# The suffix of ARCH's builds and files: none for x86_64, else -ARCH.
+arch_suffix() { [ "$1" = x86_64 ] || echo "-$1"; }
+ARCH_SUFFIX=$(arch_suffix "$TEST_ARCH")
 case "$TEST_ARCH" in
 x86_64)
-	KARCH=x86 CROSS='' KIMAGE=arch/x86/boot/bzImage DEB_ARCH=amd64 ARCH_SUFFIX=''
+	KARCH=x86 CROSS='' KIMAGE=arch/x86/boot/bzImage DEB_ARCH=amd64
 	# -cpu max: nested SVM, so kvm_amd runs without /dev/kvm on the host
-	QEMU=qemu-system-x86_64 QEMU_MACHINE=(-cpu max) GUEST_CONSOLE=ttyS0 ;;
+	QEMU=qemu-system-x86_64 QEMU_MACHINE=(-cpu max) GUEST_CONSOLE=ttyS0
+	# The series' own perf test (a selftest of its tree)
+	PERF_TEST=$SERIES_PERF_TEST ;;
 arm64)
-	KARCH=arm64 CROSS=aarch64-linux-gnu- KIMAGE=arch/arm64/boot/Image DEB_ARCH=arm64 ARCH_SUFFIX=-arm64
+	KARCH=arm64 CROSS=aarch64-linux-gnu- KIMAGE=arch/arm64/boot/Image DEB_ARCH=arm64
 	# The kernel starts at EL2 with a GICv3, so KVM runs under TCG (in VHE
 	# mode, the kernel's choice on -cpu max)
 	QEMU=qemu-system-aarch64 QEMU_MACHINE=(-M virt,virtualization=on,gic-version=3 -cpu max)
-	GUEST_CONSOLE=ttyAMA0 ;;
+	GUEST_CONSOLE=ttyAMA0
+	# The harness's: vGIC initialisation, timed (same options and output)
+	PERF_TEST=guest/vgic-bench ;;
 *)
 	echo "error: TEST_ARCH=$TEST_ARCH: the harness knows x86_64 and arm64" >&2; exit 1 ;;
 esac
