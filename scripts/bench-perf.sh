@@ -21,11 +21,6 @@
 [ $# -gt 0 ] || die "usage: bench-perf.sh ARGS... | --build-only"
 S=$SCRIPTS
 a=; [ "$TEST_ARCH" = x86_64 ] || a=" ($TEST_ARCH)"
-timeout=$(( 600 + ${BENCH_SAMPLES:-300} * 4 ))
-list=$RESULTS/bench$ARCH_SUFFIX.list
-echo "$PERF_TEST $timeout $*" >"$list"
-export SELFTESTS_LIST=$list
-
 # The kernels, in the table's order: name, source tree, build directory.
 if [ -n "$SERIES_ON" ]; then
 	kernels=(base "$SERIES_ON" "$SERIES_NAME")
@@ -44,6 +39,10 @@ for i in "${!kernels[@]}"; do
 	echo "${kernels[$i]} ${builds[$i]}/$KIMAGE" >>"$RESULTS/kernels$ARCH_SUFFIX.txt"
 done
 [ "$1" != --build-only ] || exit 0
+
+# The perf program and its arguments, as a selftests list of one line.
+export SELFTESTS_LIST=$RESULTS/bench$ARCH_SUFFIX.list
+echo "$PERF_TEST $(( 600 + ${BENCH_SAMPLES:-300} * 4 )) $*" >"$SELFTESTS_LIST"
 stage "perf program$a (from the $SERIES_NAME tree)" "$S/build-selftests.sh"
 initrd=$RESULTS/initramfs$ARCH_SUFFIX.cpio
 stage "initramfs$a" "$S/make-initramfs.sh" "$WORK/selftests$ARCH_SUFFIX" "$initrd"
