@@ -12,7 +12,7 @@
  *    place of that default routing (it drops the others), the control
  *    that waits for a grace period of kvm->irq_srcu on every kernel;
  *  - add_KVM_SET_GSI_ROUTING: then one that adds a route to those -r,
- *    which waits on every kernel but one with the RFC (series-rfc/).
+ *    which waits on every kernel without the RFC (series-rfc/).
  *
  * Each sample uses a fresh VM and times only the ioctl named.  "busy" adds
  * -v background VMs of -c vCPUs each, spinning in a one-instruction guest
