@@ -3,10 +3,11 @@
 # The report of make bench, from the logs a run saved in $RESULTS: the
 # perf runs' CSV (latency.csv), sorted samples, side-by-side table
 # (table.txt) and CDF plot (latency.png), from console-KERNEL.log (and
-# console-ARCH-KERNEL.log of another architecture than x86_64, whose
-# rows are named ARCH:PATH) and bench.run; and the real-VMM table, CSV and plot (scripts/bench-vmm.sh
-# --report, from vmm-console-*.log and vmm.run).  scripts/bench.sh calls it
-# after measuring; make bench-report runs it again for every series.
+# console-ARCH-KERNEL.log of another architecture than x86_64, whose rows
+# are named ARCH:PATH) and bench.run; and the real-VMM table, CSV and plot
+# (scripts/bench-vmm.sh --report, from vmm-console-*.log and vmm.run).
+# scripts/bench.sh calls it after measuring; make bench-report runs it
+# again for every series.
 #
 #   bench-report.sh [--perf|--vmm]   only that part (default: both, each
 #                                    if its logs are there)
