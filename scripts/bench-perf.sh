@@ -5,7 +5,7 @@
 # each kernel of the comparison for that architecture (the pristine base,
 # the series a stacked series stacks on, the series; same config), pack
 # the perf program ($PERF_TEST: the series' selftest on x86_64, the
-# harness's guest/vgic-bench.c on arm64; scripts/lib.sh) into one
+# harness's guest/irqchip-bench.c on arm64; scripts/lib.sh) into one
 # initramfs, and boot every kernel with it, with the same CPUs, memory
 # and load.  Into $RESULTS: console$ARCH_SUFFIX-KERNEL.log (what
 # scripts/bench-report.sh reads), results$ARCH_SUFFIX-KERNEL.txt (the

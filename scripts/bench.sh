@@ -6,7 +6,7 @@
 # and print a side-by-side table.  On each architecture of the series'
 # SERIES_ARCHES (scripts/bench-perf.sh): on x86_64 the series' perf test
 # ($SERIES_PERF_TEST, built from the patched tree), on arm64 the harness's
-# guest/vgic-bench.c (vGIC initialisation, which installs the default
+# guest/irqchip-bench.c (vGIC initialisation, which installs the default
 # routing); their rows share one table.
 # A stacked series (series-rfc/) runs three kernels: the pristine base, the
 # series it stacks on, and itself.  Results (CSV, raw samples, console logs,

@@ -86,7 +86,7 @@ arm64)
 	QEMU=qemu-system-aarch64 QEMU_MACHINE=(-M virt,virtualization=on,gic-version=3 -cpu max)
 	GUEST_CONSOLE=ttyAMA0
 	# The harness's: vGIC initialisation, timed (same options and output)
-	PERF_TEST=guest/vgic-bench ;;
+	PERF_TEST=guest/irqchip-bench ;;
 *)
 	echo "error: TEST_ARCH=$TEST_ARCH: the harness knows x86_64 and arm64" >&2; exit 1 ;;
 esac

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * make bench's arm64 row: how long a VMM waits for arm64's vGIC
- * initialisation, on an idle and on a busy host.  The arm64 counterpart of
- * the series' x86 perf test, with the same options and output, so that
- * scripts/bench-report.sh reads both:
+ * make bench's arm64 and riscv64 rows: how long a VMM waits for the
+ * in-kernel irqchip's initialisation (arm64's vGIC, riscv64's AIA), on an
+ * idle and on a busy host.  The counterpart of the series' x86 perf test,
+ * with the same options and output, so that scripts/bench-report.sh reads
+ * both:
  *
- *  - vGIC_CTRL_INIT: KVM_DEV_ARM_VGIC_CTRL_INIT on a fresh VM with one
- *    vCPU and a GICv3, which installs the vGIC's default GSI routing in
- *    place of the VM's initial table (the series' arm64 path);
+ *  - vGIC_CTRL_INIT or AIA_CTRL_INIT: KVM_DEV_ARM_VGIC_CTRL_INIT (on a
+ *    fresh VM with one vCPU and a GICv3) or KVM_DEV_RISCV_AIA_CTRL_INIT (one
+ *    vCPU, an APLIC and an IMSIC), which installs the irqchip's default GSI
+ *    routing in place of the VM's initial table (the series' path);
  *  - replace_KVM_SET_GSI_ROUTING: a KVM_SET_GSI_ROUTING of -r routes in
  *    place of that default routing (it drops the others), the control
  *    that waits for a grace period of kvm->irq_srcu on every kernel;
@@ -16,15 +18,16 @@
  *
  * Each sample uses a fresh VM and times only the ioctl named.  "busy" adds
  * -v background VMs of -c vCPUs each, spinning in a one-instruction guest
- * loop (interrupts masked) while an irqfd fires an SPI into each, so that
- * irq_srcu readers are active, and -H CPU hogs.  For each case it prints
- * "# RESULT load= path= n= sleeps= preempted= min_us= median_us= p99_us=
- * max_us=" (sleeps: voluntary context switches of the timing thread; a
- * grace-period wait sleeps), with -s "# SAMPLES load= path= ns=...", and
- * a TAP line.  It fails only if an ioctl fails; timing never fails it.
+ * loop (interrupts masked) while an irqfd fires an interrupt into each, so
+ * that irq_srcu readers are active, and -H CPU hogs.  For each case it
+ * prints "# RESULT load= path= n= sleeps= preempted= min_us= median_us=
+ * p99_us= max_us=" (sleeps: voluntary context switches of the timing
+ * thread; a grace-period wait sleeps), with -s "# SAMPLES load= path=
+ * ns=...", and a TAP line.  It fails only if an ioctl fails; timing never
+ * fails it.
  *
- *   vgic-bench [-n samples] [-l none|busy|none,busy] [-v VMs] [-c vCPUs]
- *              [-H hogs] [-r routes] [-s]
+ *   irqchip-bench [-n samples] [-l none|busy|none,busy] [-v VMs] [-c vCPUs]
+ *                 [-H hogs] [-r routes] [-s]
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -36,19 +39,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "vgic.h"
+#include "irqchip.h"
 
-/* The background guests' code: "b ." at the start of their memory. */
-#define GUEST_CODE	0x40000000ULL
+/* The background guests' memory, INSN_SPIN at its start (irqchip.h). */
 #define GUEST_MEM_SIZE	0x10000
-#define INSN_BRANCH_SELF 0x14000000U
-/* The SPIs a vGIC has when the VMM does not set their number. */
-#define NR_SPIS		(256 - 32)
+/* The GSI of their irqfd: pin 1 in the default routing (a wired source). */
+#define IRQFD_GSI	1
 
 enum path { CTRL_INIT, REPLACE_ROUTING, ADD_ROUTE, NR_PATHS };
 
 static const char *const path_name[NR_PATHS] = {
-	[CTRL_INIT] = "vGIC_CTRL_INIT",
+	[CTRL_INIT] = IRQCHIP_INIT,
 	[REPLACE_ROUTING] = "replace_KVM_SET_GSI_ROUTING",
 	[ADD_ROUTE] = "add_KVM_SET_GSI_ROUTING",
 };
@@ -65,7 +66,7 @@ static int print_samples, tests;
 static const char *loads = "none";
 static volatile int stop_hogs;
 static int kvm;
-/* -r routes and the same plus one, GSI i to SPI i, as a VMM's would be. */
+/* -r routes and the same plus one, GSI i to pin i, as a VMM's would be. */
 static struct kvm_irq_routing *routing, *routing_plus_one;
 
 static unsigned long long now_ns(void)
@@ -91,18 +92,18 @@ static void measure(enum path path, struct sample *s)
 {
 	long vol0, invol0, vol1, invol1;
 	unsigned long long t0, t1;
-	int vm, vcpu, gic, r;
+	int vm, vcpu, chip, r;
 
-	vm = vgic_vm(kvm, 1, &vcpu, &gic);
-	if (path != CTRL_INIT && vgic_ctrl_init(gic))
-		die("KVM_DEV_ARM_VGIC_CTRL_INIT");
+	vm = irqchip_vm(kvm, 1, &vcpu, &chip);
+	if (path != CTRL_INIT && irqchip_init(chip))
+		die(IRQCHIP_INIT_IOCTL);
 	if (path == ADD_ROUTE && ioctl(vm, KVM_SET_GSI_ROUTING, routing))
 		die("KVM_SET_GSI_ROUTING");
 
 	switches(&vol0, &invol0);
 	t0 = now_ns();
 	if (path == CTRL_INIT)
-		r = vgic_ctrl_init(gic);
+		r = irqchip_init(chip);
 	else if (path == REPLACE_ROUTING)
 		r = ioctl(vm, KVM_SET_GSI_ROUTING, routing);
 	else
@@ -115,7 +116,7 @@ static void measure(enum path path, struct sample *s)
 	s->ns = t1 - t0;
 	s->sleeps = vol1 - vol0;
 	s->preempted = invol1 != invol0;
-	close(gic);
+	close(chip);
 	close(vcpu);
 	close(vm);
 }
@@ -170,7 +171,7 @@ static void *run_vcpu(void *arg)
 {
 	int vcpu = (int)(long)arg;
 
-	/* "b ." never exits by itself; run again after a signal's exit. */
+	/* The spin never exits by itself; run again after a signal's exit. */
 	for (;;)
 		if (ioctl(vcpu, KVM_RUN, 0) && errno != EINTR)
 			die("KVM_RUN (background VM)");
@@ -194,43 +195,41 @@ static void *fire_irqfds(void *arg)
 }
 
 /*
- * A background VM: -c vCPUs spinning in "b ." with interrupts masked (the
- * state KVM_ARM_VCPU_INIT leaves), the vGIC initialised, and an irqfd on
- * GSI 0 (SPI 32 in the default routing).  Returns the irqfd's eventfd.
+ * A background VM: -c vCPUs spinning in INSN_SPIN with interrupts masked
+ * (the state a new vCPU is in), the irqchip initialised, and an irqfd on
+ * IRQFD_GSI.  Returns the irqfd's eventfd.
  */
 static int background_vm(void)
 {
-	__u64 pc_id = KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE |
-		      KVM_REG_ARM_CORE_REG(regs.pc);
 	struct kvm_userspace_memory_region mem = {
 		.guest_phys_addr = GUEST_CODE,
 		.memory_size = GUEST_MEM_SIZE,
 	};
 	__u64 pc = GUEST_CODE;
-	struct kvm_one_reg reg = { .id = pc_id, .addr = (__u64)(unsigned long)&pc };
-	struct kvm_irqfd irqfd = { .gsi = 0 };
+	struct kvm_one_reg reg = { .id = PC_REG_ID, .addr = (__u64)(unsigned long)&pc };
+	struct kvm_irqfd irqfd = { .gsi = IRQFD_GSI };
 	int *vcpus = calloc(nr_bg_vcpus, sizeof(*vcpus));
 	pthread_t thread;
 	void *code;
-	int vm, gic, efd;
+	int vm, chip, efd;
 	unsigned int i;
 
 	if (!vcpus)
 		die("calloc");
-	vm = vgic_vm(kvm, nr_bg_vcpus, vcpus, &gic);
+	vm = irqchip_vm(kvm, nr_bg_vcpus, vcpus, &chip);
 	code = mmap(NULL, GUEST_MEM_SIZE, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (code == MAP_FAILED)
 		die("mmap");
-	*(__u32 *)code = INSN_BRANCH_SELF;
+	*(__u32 *)code = INSN_SPIN;
 	mem.userspace_addr = (__u64)(unsigned long)code;
 	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &mem))
 		die("KVM_SET_USER_MEMORY_REGION");
 	for (i = 0; i < nr_bg_vcpus; i++)
 		if (ioctl(vcpus[i], KVM_SET_ONE_REG, &reg))
 			die("KVM_SET_ONE_REG (pc)");
-	if (vgic_ctrl_init(gic))
-		die("KVM_DEV_ARM_VGIC_CTRL_INIT (background VM)");
+	if (irqchip_init(chip))
+		die(IRQCHIP_INIT_IOCTL " (background VM)");
 	efd = eventfd(0, 0);
 	if (efd < 0)
 		die("eventfd");
@@ -279,7 +278,7 @@ static void measure_all(const char *load)
 	free(s);
 }
 
-/* A table of @nr routes, GSI i to SPI i (pin i). */
+/* A table of @nr routes, GSI i to pin i. */
 static struct kvm_irq_routing *routes(unsigned int nr)
 {
 	struct kvm_irq_routing *r = calloc(1, sizeof(*r) + nr * sizeof(r->entries[0]));
@@ -312,8 +311,8 @@ static unsigned int number(const char *arg, long min, long max, const char *name
 	long v = strtol(arg, &end, 10);
 
 	if (*arg == '\0' || *end != '\0' || v < min || v > max) {
-		fprintf(stderr, "vgic-bench: bad %s '%s'\n", name, arg);
-		usage("vgic-bench", 2);
+		fprintf(stderr, "irqchip-bench: bad %s '%s'\n", name, arg);
+		usage("irqchip-bench", 2);
 	}
 	return v;
 }
@@ -331,7 +330,7 @@ int main(int argc, char **argv)
 		case 'v': nr_bg_vms = number(optarg, 0, 64, "VM count"); break;
 		case 'c': nr_bg_vcpus = number(optarg, 1, 64, "vCPU count"); break;
 		case 'H': nr_hogs = number(optarg, 0, 1024, "hog count"); break;
-		case 'r': nr_routes = number(optarg, 1, NR_SPIS - 1, "route count"); break;
+		case 'r': nr_routes = number(optarg, 1, IRQCHIP_NR_PINS - 1, "route count"); break;
 		case 's': print_samples = 1; break;
 		case 'h': usage(argv[0], 0); break;
 		default: usage(argv[0], 2);
@@ -340,7 +339,7 @@ int main(int argc, char **argv)
 	none = !strcmp(loads, "none") || !strcmp(loads, "none,busy");
 	busy = !strcmp(loads, "busy") || !strcmp(loads, "none,busy");
 	if (optind != argc || (!none && !busy)) {
-		fprintf(stderr, "vgic-bench: bad arguments\n");
+		fprintf(stderr, "irqchip-bench: bad arguments\n");
 		usage(argv[0], 2);
 	}
 

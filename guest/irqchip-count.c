@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Count the grace periods that arm64's vGIC initialisation and the routing
- * updates after it wait for.  KVM_DEV_ARM_VGIC_CTRL_INIT installs the
- * vGIC's default GSI routing with kvm_set_irq_routing(), in place of the
+ * Count the grace periods that the in-kernel irqchip's initialisation and
+ * the routing updates after it wait for, on arm64 (vGIC) and riscv64 (AIA).
+ * KVM_DEV_ARM_VGIC_CTRL_INIT and KVM_DEV_RISCV_AIA_CTRL_INIT install the
+ * irqchip's default GSI routing with kvm_set_irq_routing(), in place of the
  * routing table every VM starts with; with the series that replacement
  * completes no grace period of kvm->irq_srcu, on the base it waits for
  * one.  Then three KVM_SET_GSI_ROUTING: one that changes a route of the
@@ -11,19 +12,21 @@
  * adds a route; one that commits the same table again.  Those two wait
  * for one each, except with the RFC (series-rfc/), under which updates
  * that only add routes or change nothing wait for none.  The function
- * tracer, limited to synchronize_srcu{,_expedited}() and to this
- * process, counts the calls inside each ioctl (trace markers around it).
- * Counts, never time.  Prints TAP.
+ * tracer (or, where the kernel has none, as on riscv64, kprobe events),
+ * limited to synchronize_srcu{,_expedited}() and to this process, counts
+ * the calls inside each ioctl (trace markers around it).  Counts, never
+ * time.  Prints TAP.
  *
- *   vgic-count -e base|series|rfc   (the kernel's expected counts)
+ *   irqchip-count -e base|series|rfc   (the kernel's expected counts)
  *
- * Needs CONFIG_FUNCTION_TRACER (config/kvm-test.config).
+ * Needs CONFIG_FUNCTION_TRACER (config/kvm-test.config) or
+ * CONFIG_KPROBE_EVENTS (config/kvm-test-riscv64.config).
  */
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
-#include "vgic.h"
+#include "irqchip.h"
 
 #define T "/sys/kernel/tracing/"
 
@@ -59,30 +62,68 @@ static void write_file(const char *path, const char *val)
 	close(fd);
 }
 
+/* Whether the calls are counted with kprobe events (else the function tracer). */
+static int kprobes;
+
 static void trace_setup(void)
 {
 	char pid[32];
 
 	if (access(T "trace", F_OK))
 		mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL);
-	if (access(T "set_ftrace_filter", F_OK)) {
-		printf("Bail out! no function tracer (CONFIG_FUNCTION_TRACER)\n");
+	kprobes = access(T "set_ftrace_filter", F_OK) != 0;
+	if (kprobes && access(T "kprobe_events", F_OK)) {
+		printf("Bail out! neither the function tracer nor kprobe events "
+		       "(CONFIG_FUNCTION_TRACER, CONFIG_KPROBE_EVENTS)\n");
 		exit(1);
 	}
 	write_file(T "tracing_on", "0");
 	write_file(T "current_tracer", "nop");
-	write_file(T "set_ftrace_filter", "synchronize_srcu_expedited\nsynchronize_srcu\n");
 	snprintf(pid, sizeof(pid), "%d\n", getpid());
-	write_file(T "set_ftrace_pid", pid);
-	write_file(T "trace", "");
-	write_file(T "current_tracer", "function");
+	if (kprobes) {
+		write_file(T "kprobe_events",
+			   "p:irqchip_count/srcu_exp synchronize_srcu_expedited\n"
+			   "p:irqchip_count/srcu synchronize_srcu\n");
+		write_file(T "set_event_pid", pid);
+		write_file(T "trace", "");
+		write_file(T "events/irqchip_count/enable", "1");
+	} else {
+		write_file(T "set_ftrace_filter",
+			   "synchronize_srcu_expedited\nsynchronize_srcu\n");
+		write_file(T "set_ftrace_pid", pid);
+		write_file(T "trace", "");
+		write_file(T "current_tracer", "function");
+	}
 	write_file(T "tracing_on", "1");
 }
 
-/* The trace marker "vgic-count begin|end NAME", as count() looks for it. */
+/* After count(): removing a kprobe event clears the trace. */
+static void trace_teardown(void)
+{
+	if (kprobes) {
+		write_file(T "events/irqchip_count/enable", "0");
+		write_file(T "kprobe_events", "");
+		write_file(T "set_event_pid", "");
+	} else {
+		write_file(T "current_tracer", "nop");
+		write_file(T "set_ftrace_pid", "");
+	}
+}
+
+/* A call of synchronize_srcu{,_expedited}() in a line of the trace. */
+static int is_sync_call(const char *line)
+{
+	/* The function tracer's "NAME <-CALLER", a kprobe event's "(NAME+0x0/..." */
+	return strstr(line, " synchronize_srcu_expedited <-") ||
+	       strstr(line, " synchronize_srcu <-") ||
+	       strstr(line, "(synchronize_srcu_expedited+0x0/") ||
+	       strstr(line, "(synchronize_srcu+0x0/");
+}
+
+/* The trace marker "irqchip-count begin|end NAME", as count() looks for it. */
 static void marker(char *buf, size_t size, const char *edge, const char *name)
 {
-	snprintf(buf, size, "vgic-count %s %s\n", edge, name);
+	snprintf(buf, size, "irqchip-count %s %s\n", edge, name);
 }
 
 static void mark(const char *edge, const char *name)
@@ -95,7 +136,7 @@ static void mark(const char *edge, const char *name)
 
 /*
  * The synchronize_srcu{,_expedited}() calls between the markers
- * "vgic-count begin NAME" and "vgic-count end NAME", or -1 if the trace
+ * "irqchip-count begin NAME" and "irqchip-count end NAME", or -1 if the trace
  * lacks either marker.
  */
 static int count(const char *name)
@@ -109,15 +150,14 @@ static int count(const char *name)
 	marker(begin, sizeof(begin), "begin", name);
 	marker(end, sizeof(end), "end", name);
 	while (fgets(line, sizeof(line), f)) {
-		char *m = strstr(line, "vgic-count ");
+		char *m = strstr(line, "irqchip-count ");
 
 		if (m && !strcmp(m, begin)) {
 			in = 1;
 		} else if (m && !strcmp(m, end)) {
 			seen_end = in;
 			in = 0;
-		} else if (in && (strstr(line, " synchronize_srcu_expedited <-") ||
-				  strstr(line, " synchronize_srcu <-"))) {
+		} else if (in && is_sync_call(line)) {
 			n++;
 		}
 	}
@@ -160,11 +200,11 @@ static void set_routing(int vm, int nr, const char *name)
 
 int main(int argc, char **argv)
 {
-	int kvm, vm, vcpu, gic, init_waits, add_waits;
+	int kvm, vm, vcpu, chip, init_waits, add_waits;
 
 	if (argc != 3 || strcmp(argv[1], "-e") || (strcmp(argv[2], "base") &&
 	    strcmp(argv[2], "series") && strcmp(argv[2], "rfc"))) {
-		fprintf(stderr, "usage: vgic-count -e base|series|rfc\n");
+		fprintf(stderr, "usage: irqchip-count -e base|series|rfc\n");
 		return 2;
 	}
 	init_waits = !strcmp(argv[2], "base");
@@ -175,11 +215,11 @@ int main(int argc, char **argv)
 	kvm = open("/dev/kvm", O_RDWR);
 	if (kvm < 0)
 		die("/dev/kvm");
-	vm = vgic_vm(kvm, 1, &vcpu, &gic);
+	vm = irqchip_vm(kvm, 1, &vcpu, &chip);
 
-	/* The vGIC's default routing replaces the VM's initial table. */
+	/* The irqchip's default routing replaces the VM's initial table. */
 	mark("begin", "init");
-	result(!vgic_ctrl_init(gic), "KVM_DEV_ARM_VGIC_CTRL_INIT succeeds", NULL);
+	result(!irqchip_init(chip), IRQCHIP_INIT_IOCTL " succeeds", NULL);
 	mark("end", "init");
 
 	/* GSI 0 moves from pin 0 to pin 1, the other defaults go. */
@@ -190,14 +230,14 @@ int main(int argc, char **argv)
 	set_routing(vm, 2, "same");
 	write_file(T "tracing_on", "0");
 
-	expect("init", "vGIC init (default routing in place of the initial table)", init_waits);
+	expect("init", IRQCHIP_NAME " init (default routing in place of the initial table)",
+	       init_waits);
 	expect("replace", "KVM_SET_GSI_ROUTING that changes a route of the default routing", 1);
 	expect("add", "KVM_SET_GSI_ROUTING that only adds a route", add_waits);
 	expect("same", "KVM_SET_GSI_ROUTING of the same table again", add_waits);
 
-	write_file(T "current_tracer", "nop");
-	write_file(T "set_ftrace_pid", "");
-	close(gic);
+	trace_teardown();
+	close(chip);
 	close(vcpu);
 	close(vm);
 	close(kvm);
