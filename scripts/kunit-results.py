@@ -28,7 +28,9 @@ def main():
     with open(suites_file, encoding='utf-8') as f:
         want = [l.split('#')[0].strip() for l in f]
     want = [w for w in want if w]
-    with open(console, encoding='utf-8', errors='backslashreplace') as f:
+    # Lines end at "\n" only: a console may end them with "\r\r\n" (riscv64's
+    # hvc0), which universal newlines would read as two lines.
+    with open(console, encoding='utf-8', errors='backslashreplace', newline='\n') as f:
         lines = [l.replace('\r', '') for l in f]
 
     # The parser prints as it goes: 6.1's to the sys.stdout it saw when it
