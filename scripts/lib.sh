@@ -65,8 +65,8 @@ fi
 # for and run on: TEST_ARCH, x86_64 unless set (make test runs each of the
 # series' SERIES_ARCHES).  What differs between them is here and nowhere
 # else: the kernel's ARCH and cross compiler, the kernel image, the config
-# fragment (config/kvm-test-ARCH.config), Debian's architecture (for
-# busybox-static), QEMU and its machine, the serial console, make bench's
+# fragment (config/kvm-test-ARCH.config), Debian's architecture and suite
+# (for busybox-static), QEMU and its machine, the serial console, make bench's
 # perf program, and the suffix of the directories of its builds and files.
 TEST_ARCH=${TEST_ARCH:-x86_64}
 # The suffix of ARCH's builds and files: none for x86_64, else -ARCH.
@@ -81,6 +81,7 @@ x86_64)
 	PERF_TEST=$SERIES_PERF_TEST ;;
 arm64)
 	KARCH=arm64 CROSS=aarch64-linux-gnu- KIMAGE=arch/arm64/boot/Image DEB_ARCH=arm64
+	BUSYBOX_SUITE=$(. /etc/os-release && echo "$VERSION_CODENAME")
 	# The kernel starts at EL2 with a GICv3, so KVM runs under TCG (in VHE
 	# mode, the kernel's choice on -cpu max)
 	QEMU=qemu-system-aarch64 QEMU_MACHINE=(-M virt,virtualization=on,gic-version=3 -cpu max)

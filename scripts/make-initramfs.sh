@@ -4,8 +4,9 @@
 # their list ($SELFTESTS_LIST: the selftests.list of the series, or the one
 # debug-test.sh or bench.sh wrote).  Uses the kernel's own usr/gen_init_cpio,
 # so no root is needed for /dev/console.  For another $TEST_ARCH than x86_64
-# busybox is Debian's busybox-static for that architecture, of the same
-# version as the system's (whose applet list it has), fetched once.
+# busybox is Debian's busybox-static for that architecture ($BUSYBOX_SUITE),
+# fetched once; guest/init adds the links of any applet the system's
+# busybox does not list.
 # A list that runs guest/vmm-bringup also gets what it runs: Debian's
 # qemu-system-x86_64 with its libraries and firmware at their own paths,
 # guest/vmm-shim.c built, and the L2 guest (the test kernel, $VMM_L2_KERNEL,
@@ -21,22 +22,25 @@ out=${2:-$WORK/initramfs$ARCH_SUFFIX.cpio}
 host_bb=$(command -v busybox)
 file "$host_bb" | grep -q 'statically linked' || die "$host_bb is not a static busybox (apt-get install busybox-static)"
 
-# busybox-static for $DEB_ARCH, in the cache: the package of the system's
-# Debian release whose version is the system's busybox-static's (but for a
-# binNMU suffix), so that the system's busybox --list names its applets.
+# busybox-static for $DEB_ARCH, in the cache, from $BUSYBOX_SUITE.  From the
+# system's release it must have the system's version (but for a binNMU
+# suffix), so that the system's busybox --list names its applets; from
+# another (riscv64 is not a bookworm architecture) any version, whose
+# applets guest/init links at boot.
 arch_busybox() {
 	local dir=$CACHE/busybox/$DEB_ARCH want got suite tmp b
+	suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
 	want=$(dpkg-query -W -f '${Version}' busybox-static | sed 's/+b[0-9]*$//')
-	if [ ! -x "$dir/bin/busybox" ]; then
-		suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
-		apt_private debian "$suite" deb "$DEB_ARCH"
+	if [ ! -x "$dir/bin/busybox" ] || [ "$(cat "$dir/suite" 2>/dev/null)" != "$BUSYBOX_SUITE" ]; then
+		apt_private debian "$BUSYBOX_SUITE" deb "$DEB_ARCH"
 		tmp=$(mktemp -d)
 		(cd "$tmp" && apt-get "${APT_OPTS[@]}" -q download "busybox-static:$DEB_ARCH") >"$tmp/log" 2>&1 ||
 			{ cat "$tmp/log" >&2; rm -rf "$tmp"; die "apt-get download busybox-static:$DEB_ARCH failed"; }
 		rm -rf "$dir"
 		mkdir -p "$dir"
 		dpkg-deb -x "$tmp"/busybox-static_*.deb "$dir/root" &&
-			dpkg-deb -f "$tmp"/busybox-static_*.deb Version >"$dir/version" ||
+			dpkg-deb -f "$tmp"/busybox-static_*.deb Version >"$dir/version" &&
+			echo "$BUSYBOX_SUITE" >"$dir/suite" ||
 			{ rm -rf "$tmp"; die "cannot unpack busybox-static:$DEB_ARCH"; }
 		rm -rf "$tmp"
 		# In /bin (bookworm) or /usr/bin (a merged-/usr package).
@@ -46,7 +50,7 @@ arch_busybox() {
 		[ -x "$dir/bin/busybox" ] || die "no busybox in busybox-static:$DEB_ARCH"
 	fi
 	got=$(sed 's/+b[0-9]*$//' "$dir/version")
-	[ "$got" = "$want" ] ||
+	[ "$got" = "$want" ] || [ "$BUSYBOX_SUITE" != "$suite" ] ||
 		die "busybox-static:$DEB_ARCH is $got, the system's is $want (rm -rf $dir to fetch it again)"
 	file "$dir/bin/busybox" | grep -q 'statically linked' || die "$dir/bin/busybox is not static"
 	echo "$dir/bin/busybox"
@@ -105,7 +109,7 @@ vmm_payload() {
 	echo "file /vmm/l2.cpio $WORK/l2.cpio 0644 0 0"
 }
 
-list=$WORK/initramfs.list
+list=$WORK/initramfs$ARCH_SUFFIX.list
 {
 	busybox_root "$TOP/guest/init" /bin /sbin /proc /sys /tmp /kvm
 	echo "file /selftests.list $SELFTESTS_LIST 0644 0 0"
