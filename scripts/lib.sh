@@ -42,7 +42,7 @@ SERIES_SELFTESTS=$SERIES_DIR/selftests.list SERIES_DEBUG_TESTS=$SERIES_DIR/debug
 SERIES_PERF_TEST=x86/irq_routing_perf_test SERIES_CROSS=
 SERIES_BENCH_CPUS=2 SERIES_BENCH_VMS=2 SERIES_BENCH_HOGS=16
 SERIES_SUBJECT_PREFIX=PATCH SERIES_CC_GENERIC= SERIES_TO= SERIES_TEST_DEBUG=0
-SERIES_ARCHES=x86_64 SERIES_FULL_ONLY=0
+SERIES_ARCHES=x86_64 SERIES_FULL_ARCHES= SERIES_FULL_ONLY=0
 if [ -f "$SERIES_DIR/harness.conf" ]; then
 	# shellcheck source=../series/harness.conf
 	. "$SERIES_DIR/harness.conf"
@@ -88,8 +88,20 @@ arm64)
 	GUEST_CONSOLE=ttyAMA0
 	# The harness's: vGIC initialisation, timed (same options and output)
 	PERF_TEST=guest/irqchip-bench ;;
+riscv64)
+	KARCH=riscv CROSS=riscv64-linux-gnu- KIMAGE=arch/riscv/boot/Image DEB_ARCH=riscv64
+	# Not a bookworm architecture: its busybox-static comes from trixie
+	BUSYBOX_SUITE=trixie
+	# The H extension and an AIA whose IMSICs have guest interrupt files,
+	# so that KVM runs under TCG and can give its guests an AIA
+	QEMU=qemu-system-riscv64
+	QEMU_MACHINE=(-M virt,aia=aplic-imsic,aia-guests=2 -cpu rv64,h=true)
+	# The console on SBI calls (config/kvm-test-riscv64.config says why)
+	GUEST_CONSOLE=hvc0
+	# The harness's: AIA initialisation, timed (same options and output)
+	PERF_TEST=guest/irqchip-bench ;;
 *)
-	echo "error: TEST_ARCH=$TEST_ARCH: the harness knows x86_64 and arm64" >&2; exit 1 ;;
+	echo "error: TEST_ARCH=$TEST_ARCH: the harness knows x86_64, arm64 and riscv64" >&2; exit 1 ;;
 esac
 # make's arguments for a kernel or selftests build for $TEST_ARCH (none
 # for x86_64, built natively).
