@@ -97,7 +97,7 @@ static void trace_setup(void)
 	write_file(T "tracing_on", "1");
 }
 
-/* After count(): removing a kprobe event clears the trace. */
+/* After count(): the trace is read while its kprobe events still exist. */
 static void trace_teardown(void)
 {
 	if (kprobes) {
