@@ -25,7 +25,8 @@
 #
 # Knobs (environment):
 #   BENCH_SAMPLES=300   samples per ioctl and load
-#   BENCH_ARCHES        the architectures (default: the series' SERIES_ARCHES)
+#   BENCH_ARCHES        the architectures (default: the series' SERIES_ARCHES
+#                       and SERIES_FULL_ARCHES)
 #   BENCH_VMM_RUNS=2    bring-ups per kernel, mode and load (0: none)
 #   BENCH_VMM_HOGS=4    busy loops in the guest for the busy bring-ups
 #   BENCH_ONLY=vmm      only the real-VMM scenario
@@ -60,7 +61,7 @@ case "$only" in
 '') rm -f "$RESULTS"/*.csv "$RESULTS"/*.dat "$RESULTS"/*.png "$RESULTS"/console-*.log \
 	"$RESULTS"/results-*.txt "$RESULTS"/kernels*.txt "$RESULTS"/bench.run ;;
 vmm) ;; *) die "BENCH_ONLY=$only: only 'vmm' is known" ;; esac
-arches=${BENCH_ARCHES:-$SERIES_ARCHES}
+arches=${BENCH_ARCHES:-$SERIES_ARCHES $SERIES_FULL_ARCHES}
 
 stage fetch            "$S/fetch-base.sh"
 stage "apply series"   "$S/apply-series.sh"
