@@ -4,10 +4,11 @@
 # patched kernel from the same config, boot each under QEMU with the same
 # CPUs and memory, run the same perf program with the same load in both,
 # and print a side-by-side table.  On each architecture of the series'
-# SERIES_ARCHES (scripts/bench-perf.sh): on x86_64 the series' perf test
-# ($SERIES_PERF_TEST, built from the patched tree), on arm64 the harness's
-# guest/irqchip-bench.c (vGIC initialisation, which installs the default
-# routing); their rows share one table.
+# SERIES_ARCHES and SERIES_FULL_ARCHES (scripts/bench-perf.sh): on x86_64
+# the series' perf test ($SERIES_PERF_TEST, built from the patched tree),
+# on arm64 and riscv64 the harness's guest/irqchip-bench.c (vGIC or AIA
+# initialisation, which installs the default routing); their rows share
+# one table.
 # A stacked series (series-rfc/) runs three kernels: the pristine base, the
 # series it stacks on, and itself.  Results (CSV, raw samples, console logs,
 # PNG plot) go to $RESULTS.
