@@ -69,6 +69,8 @@ fi
 # (for busybox-static), QEMU and its machine, the serial console, make bench's
 # perf program, and the suffix of the directories of its builds and files.
 TEST_ARCH=${TEST_ARCH:-x86_64}
+# The system's Debian release (bookworm): the suite of its busybox-static.
+SYSTEM_SUITE=$(. /etc/os-release && echo "$VERSION_CODENAME")
 # The suffix of ARCH's builds and files: none for x86_64, else -ARCH.
 arch_suffix() { [ "$1" = x86_64 ] || echo "-$1"; }
 ARCH_SUFFIX=$(arch_suffix "$TEST_ARCH")
@@ -81,7 +83,7 @@ x86_64)
 	PERF_TEST=$SERIES_PERF_TEST ;;
 arm64)
 	KARCH=arm64 CROSS=aarch64-linux-gnu- KIMAGE=arch/arm64/boot/Image DEB_ARCH=arm64
-	BUSYBOX_SUITE=$(. /etc/os-release && echo "$VERSION_CODENAME")
+	BUSYBOX_SUITE=$SYSTEM_SUITE
 	# The kernel starts at EL2 with a GICv3, so KVM runs under TCG (in VHE
 	# mode, the kernel's choice on -cpu max)
 	QEMU=qemu-system-aarch64 QEMU_MACHINE=(-M virt,virtualization=on,gic-version=3 -cpu max)

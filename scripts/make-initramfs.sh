@@ -28,8 +28,7 @@ file "$host_bb" | grep -q 'statically linked' || die "$host_bb is not a static b
 # another (riscv64 is not a bookworm architecture) any version, whose
 # applets guest/init links at boot.
 arch_busybox() {
-	local dir=$CACHE/busybox/$DEB_ARCH want got suite tmp b
-	suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
+	local dir=$CACHE/busybox/$DEB_ARCH want got tmp b
 	want=$(dpkg-query -W -f '${Version}' busybox-static | sed 's/+b[0-9]*$//')
 	if [ ! -x "$dir/bin/busybox" ] || [ "$(cat "$dir/suite" 2>/dev/null)" != "$BUSYBOX_SUITE" ]; then
 		apt_private debian "$BUSYBOX_SUITE" deb "$DEB_ARCH"
@@ -50,7 +49,7 @@ arch_busybox() {
 		[ -x "$dir/bin/busybox" ] || die "no busybox in busybox-static:$DEB_ARCH"
 	fi
 	got=$(sed 's/+b[0-9]*$//' "$dir/version")
-	[ "$got" = "$want" ] || [ "$BUSYBOX_SUITE" != "$suite" ] ||
+	[ "$got" = "$want" ] || [ "$BUSYBOX_SUITE" != "$SYSTEM_SUITE" ] ||
 		die "busybox-static:$DEB_ARCH is $got, the system's is $want (rm -rf $dir to fetch it again)"
 	file "$dir/bin/busybox" | grep -q 'statically linked' || die "$dir/bin/busybox is not static"
 	echo "$dir/bin/busybox"
