@@ -65,9 +65,12 @@ perf() {
 		# one before it (what this series changes), and every kernel's sleeps.
 		awk -F, -v names="${kernels[*]}" '
 		BEGIN { nk = split(names, k, " ") }
-		NR > 1 { r[$1 "," $2 "," $3] = $0; if (!seen[$2 "," $3]++) order[++n] = $2 "," $3 }
+		NR > 1 { r[$1 "," $2 "," $3] = $0; if (!seen[$2 "," $3]++) order[++n] = $2 "," $3
+			 if (length($3) > w) w = length($3) }
 		END {
-			line = sprintf("%-4s %-34s", "load", "path"); sub2 = sprintf("%-4s %-34s", "", "")
+			# The path column as wide as the longest path (36 on riscv64).
+			lpf = "%-4s %-" (w > 34 ? w : 34) "s"
+			line = sprintf(lpf, "load", "path"); sub2 = sprintf(lpf, "", "")
 			for (j = 1; j <= nk; j++) {
 				line = line sprintf(" | %8s %8s %8s %8s", "min", "median", "p99", "max")
 				sub2 = sub2 sprintf(" | %-35s", k[j])
@@ -76,7 +79,7 @@ perf() {
 			print sub2 sprintf(" | %-13s | %s", k[nk - 1] "/" k[nk], names)
 			for (i = 1; i <= n; i++) {
 				split(order[i], lp, ",")
-				line = sprintf("%-4s %-34s", lp[1], lp[2]); sl = ""
+				line = sprintf(lpf, lp[1], lp[2]); sl = ""
 				for (j = 1; j <= nk; j++) {
 					split(r[k[j] "," order[i]], v, ",")
 					line = line sprintf(" | %8.1f %8.1f %8.1f %8.1f", v[5], v[6], v[7], v[8])
