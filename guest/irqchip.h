@@ -39,6 +39,13 @@ static inline int device_attr(int dev, unsigned long req, __u32 group, __u64 att
 	return ioctl(dev, req, &a);
 }
 
+/* KVM_SET_DEVICE_ATTR of @group/@attr from *@val, or die naming @what. */
+static inline void set_attr(int dev, __u32 group, __u64 attr, void *val, const char *what)
+{
+	if (device_attr(dev, KVM_SET_DEVICE_ATTR, group, attr, val))
+		die(what);
+}
+
 static inline int create_vm(int kvm)
 {
 	int vm = ioctl(kvm, KVM_CREATE_VM, 0);
@@ -95,12 +102,10 @@ static inline int irqchip_vm(int kvm, int nr_vcpus, int *vcpus, int *chip)
 			die("KVM_CREATE_VCPU, KVM_ARM_VCPU_INIT");
 	}
 	*chip = create_device(vm, KVM_DEV_TYPE_ARM_VGIC_V3, "KVM_CREATE_DEVICE (GICv3)");
-	if (device_attr(*chip, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
-			KVM_VGIC_V3_ADDR_TYPE_DIST, &dist))
-		die("the GICv3 distributor's address");
-	if (device_attr(*chip, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
-			KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist))
-		die("the GICv3 redistributors' address");
+	set_attr(*chip, KVM_DEV_ARM_VGIC_GRP_ADDR,
+		 KVM_VGIC_V3_ADDR_TYPE_DIST, &dist, "the GICv3 distributor's address");
+	set_attr(*chip, KVM_DEV_ARM_VGIC_GRP_ADDR,
+		 KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist, "the GICv3 redistributors' address");
 	return vm;
 }
 
@@ -152,20 +157,16 @@ static inline int irqchip_vm(int kvm, int nr_vcpus, int *vcpus, int *chip)
 	while ((1 << hart_bits) < nr_vcpus)
 		hart_bits++;
 	*chip = create_device(vm, KVM_DEV_TYPE_RISCV_AIA, "KVM_CREATE_DEVICE (AIA)");
-	if (device_attr(*chip, KVM_SET_DEVICE_ATTR, KVM_DEV_RISCV_AIA_GRP_CONFIG,
-			KVM_DEV_RISCV_AIA_CONFIG_SRCS, &srcs))
-		die("the AIA's number of sources");
-	if (device_attr(*chip, KVM_SET_DEVICE_ATTR, KVM_DEV_RISCV_AIA_GRP_CONFIG,
-			KVM_DEV_RISCV_AIA_CONFIG_HART_BITS, &hart_bits))
-		die("the AIA's hart index bits");
-	if (device_attr(*chip, KVM_SET_DEVICE_ATTR, KVM_DEV_RISCV_AIA_GRP_ADDR,
-			KVM_DEV_RISCV_AIA_ADDR_APLIC, &aplic))
-		die("the APLIC's address");
+	set_attr(*chip, KVM_DEV_RISCV_AIA_GRP_CONFIG,
+		 KVM_DEV_RISCV_AIA_CONFIG_SRCS, &srcs, "the AIA's number of sources");
+	set_attr(*chip, KVM_DEV_RISCV_AIA_GRP_CONFIG,
+		 KVM_DEV_RISCV_AIA_CONFIG_HART_BITS, &hart_bits, "the AIA's hart index bits");
+	set_attr(*chip, KVM_DEV_RISCV_AIA_GRP_ADDR,
+		 KVM_DEV_RISCV_AIA_ADDR_APLIC, &aplic, "the APLIC's address");
 	for (i = 0; i < nr_vcpus; i++) {
 		imsic = IMSIC_BASE + i * IMSIC_SIZE;
-		if (device_attr(*chip, KVM_SET_DEVICE_ATTR, KVM_DEV_RISCV_AIA_GRP_ADDR,
-				KVM_DEV_RISCV_AIA_ADDR_IMSIC(i), &imsic))
-			die("an IMSIC's address");
+		set_attr(*chip, KVM_DEV_RISCV_AIA_GRP_ADDR,
+			 KVM_DEV_RISCV_AIA_ADDR_IMSIC(i), &imsic, "an IMSIC's address");
 	}
 	return vm;
 }
