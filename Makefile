@@ -15,7 +15,7 @@ help:
 	@echo "make bench      the main job: base vs patched irq setup latency, table and plot, per series"
 	@echo "make bench-report  the tables, CSVs and plots of make bench again, from its saved logs"
 	@echo "make test       for each series: fetch, apply, check, build, boot, run KUnit + selftests; one TAP summary"
-	@echo "make test-full  make test, plus series-6.1/ and every series' debug kernel and mutants (what CI leaves out)"
+	@echo "make test-full  make test, plus series-6.1/, riscv64, the RFC on arm64, every debug kernel and the mutants (what CI leaves out)"
 	@echo "make debug-test the same tests on a KASAN/lockdep/kmemleak kernel"
 	@echo "make debug-test-base  the same on the pristine base, for comparison"
 	@echo "make mutants    show that the tests fail on deliberately broken kernels (<series>/mutants.*)"
