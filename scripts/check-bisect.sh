@@ -7,6 +7,12 @@
 # exist at that commit and fail on any compiler warning.  Ends with the tree
 # back at the series' tip, so the test kernel is already built.
 #
+# A commit that changes only files this build does not read (the .rst and
+# .txt files of Documentation/, tools/testing/, another architecture's
+# arch/) leaves the sources of the x86_64 kernel as they were, so its build
+# is the one before it: its result is carried over, and the build (a no-op
+# that still takes about 30 s) is not run.
+#
 #   check-bisect.sh RESULT_FILE
 
 . "$(dirname "$0")/lib.sh"
@@ -20,23 +26,44 @@ kgit -C "$TREE" rev-parse -q --verify "refs/heads/$branch" >/dev/null ||
 [ -z "$(kgit -C "$TREE" status --porcelain)" ] || die "$TREE has local changes"
 trap 'kgit -C "$TREE" checkout -q "$branch"' EXIT
 
+# Whether commit $1 changes a file that the x86_64 kernel build may read:
+# anything but the .rst and .txt files of Documentation/, tools/testing/
+# and another architecture's arch/ directory.
+changes_kernel() {
+	kgit -C "$TREE" diff --name-only "$1~" "$1" |
+		awk '!/^Documentation\/.*\.(rst|txt)$/ && !/^tools\/testing\// &&
+		     !(/^arch\// && !/^arch\/x86\//) { found = 1 }
+		     END { exit !found }'
+}
+
 mapfile -t commits < <(kgit -C "$TREE" rev-list --reverse "$BASE_TAG..$branch")
 n=0
+built=	# the result of the last build ("ok" or "not ok") and after what
 for c in "$BASE_TAG" "${commits[@]}"; do
 	kgit -C "$TREE" checkout -q --detach "$c"
 	if [ "$c" = "$BASE_TAG" ]; then
+		what="the base"
 		name="base $BASE_UPSTREAM"
 	else
 		n=$((n + 1))
-		name="patch $n/${#commits[@]} $(kgit -C "$TREE" log -1 --format=%s "$c")"
+		what="patch $n/${#commits[@]}"
+		name="$what $(kgit -C "$TREE" log -1 --format=%s "$c")"
 	fi
-	log "building after $name"
-	# run_logged prints progress every 30 s, and the log's tail on failure.
-	if run_logged "$WORK/logs/bisect-$n.log" "$SCRIPTS/build-kernel.sh" "$TREE" "$KBUILD"; then
-		echo "ok build x86_64 -Werror: $name" >>"$out"
+	if [ "$c" != "$BASE_TAG" ] && [ -n "$built" ] && ! changes_kernel "$c"; then
+		log "not building after $name: it changes only files that no kernel build reads"
+		echo "${built%%|*} build x86_64 -Werror: $name # kernel sources as built after ${built#*|}" >>"$out"
+		[ "${built%%|*}" = ok ] || continue
 	else
-		echo "not ok build x86_64 -Werror: $name # log: $WORK/logs/bisect-$n.log" >>"$out"
-		continue
+		log "building after $name"
+		# run_logged prints progress every 30 s, and the log's tail on failure.
+		if run_logged "$WORK/logs/bisect-$n.log" "$SCRIPTS/build-kernel.sh" "$TREE" "$KBUILD"; then
+			echo "ok build x86_64 -Werror: $name" >>"$out"
+			built="ok|$what"
+		else
+			echo "not ok build x86_64 -Werror: $name # log: $WORK/logs/bisect-$n.log" >>"$out"
+			built="not ok|$what"
+			continue
+		fi
 	fi
 
 	[ "$c" != "$BASE_TAG" ] && [ -n "$(kgit -C "$TREE" diff --name-only "$c~" "$c" -- tools/testing/selftests/kvm)" ] ||
