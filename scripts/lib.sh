@@ -39,7 +39,7 @@ for _v in "${_pin[@]}"; do eval "[ -z \"\$_env_$_v\" ] || $_v=\$_env_$_v"; done
 # mutants.diff and mutants.list for make mutants) and the knobs of its
 # harness.conf (cross builds, bench load, ...), defaults here.
 SERIES_SELFTESTS=$SERIES_DIR/selftests.list SERIES_DEBUG_TESTS=$SERIES_DIR/debug-tests.list
-SERIES_PERF_TEST=x86/irq_routing_perf_test SERIES_CROSS=
+SERIES_PERF_TEST=x86/irq_routing_perf_test SERIES_CROSS= SERIES_FULL_CROSS=
 SERIES_BENCH_CPUS=2 SERIES_BENCH_VMS=2 SERIES_BENCH_HOGS=16
 SERIES_SUBJECT_PREFIX=PATCH SERIES_CC_GENERIC= SERIES_TO= SERIES_TEST_DEBUG=0
 SERIES_ARCHES=x86_64 SERIES_FULL_ARCHES= SERIES_FULL_ONLY=0
