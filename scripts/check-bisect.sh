@@ -50,7 +50,7 @@ for c in "$BASE_TAG" "${commits[@]}"; do
 		name="$what $(kgit -C "$TREE" log -1 --format=%s "$c")"
 	fi
 	if [ "$c" != "$BASE_TAG" ] && [ -n "$built" ] && ! changes_kernel "$c"; then
-		log "not building after $name: it changes only files that no kernel build reads"
+		log "not building after $name: it changes no file that the x86_64 build reads"
 		echo "${built%%|*} build x86_64 -Werror: $name # kernel sources as built after ${built#*|}" >>"$out"
 		[ "${built%%|*}" = ok ] || continue
 	else
