@@ -36,8 +36,7 @@ while IFS= read -r line; do
 	fi
 done <"$TOP/config/kvm-kunit.config"
 frags+=("$opt")
-mkdir -p "$out" "$CACHE/ccache"
-export CCACHE_DIR=$CACHE/ccache CCACHE_BASEDIR=$CACHE CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+mkdir -p "$out" "$CCACHE_DIR"
 kmake() { make -C "$src" O="$out" "${ARCH_MAKE[@]}" CC="ccache ${CROSS}gcc" HOSTCC="ccache gcc" -j"$JOBS" "$@"; }
 
 # Make the config in a scratch dir, and install it only when it differs, so

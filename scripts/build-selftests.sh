@@ -16,7 +16,6 @@ out=${2:-$WORK/selftests$ARCH_SUFFIX}
 hdr=$WORK/headers$ARCH_SUFFIX
 [ -f "$src/Makefile" ] || die "$src is not a kernel tree (make tree first)"
 mkdir -p "$out" "$WORK/logs"
-export CCACHE_DIR=$CACHE/ccache CCACHE_BASEDIR=$CACHE
 
 log "installing uapi headers in $hdr"
 run_logged "$WORK/logs/headers.log" \

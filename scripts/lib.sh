@@ -135,6 +135,11 @@ BASE_WORK=$(series_path "$SERIES_NAME" base_work)
 SELFTESTS_LIST=${SELFTESTS_LIST:-$SERIES_SELFTESTS}
 
 JOBS=${JOBS:-$(( $(nproc) + 1 ))}
+# Every compiler the harness runs through ccache (the kernel and selftest
+# builds, the cross builds, sparse and W=1) shares one cache, under $CACHE
+# so that it outlives a fresh root; paths under $CACHE are hashed relative,
+# so that two trees of the same sources share their objects.
+export CCACHE_DIR=$CACHE/ccache CCACHE_BASEDIR=$CACHE CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 
 _t0=$(date +%s)
 
