@@ -26,48 +26,50 @@ kgit -C "$TREE" rev-parse -q --verify "refs/heads/$branch" >/dev/null ||
 [ -z "$(kgit -C "$TREE" status --porcelain)" ] || die "$TREE has local changes"
 trap 'kgit -C "$TREE" checkout -q "$branch"' EXIT
 
-# Whether commit $1 changes a file that the x86_64 kernel build may read:
-# anything but the .rst and .txt files of Documentation/, tools/testing/
-# and another architecture's arch/ directory.
-changes_kernel() {
-	kgit -C "$TREE" diff --name-only "$1~" "$1" |
-		awk '!/^Documentation\/.*\.(rst|txt)$/ && !/^tools\/testing\// &&
-		     !(/^arch\// && !/^arch\/x86\//) { found = 1 }
-		     END { exit !found }'
+# Whether the files on stdin (one a line) include one that the x86_64
+# kernel build may read: anything but the .rst and .txt files of
+# Documentation/, tools/testing/ and another architecture's arch/.
+reads_any() {
+	awk '!/^Documentation\/.*\.(rst|txt)$/ && !/^tools\/testing\// &&
+	     !(/^arch\// && !/^arch\/x86\//) { found = 1 }
+	     END { exit !found }'
 }
 
 mapfile -t commits < <(kgit -C "$TREE" rev-list --reverse "$BASE_TAG..$branch")
 n=0
-built=	# the result of the last build ("ok" or "not ok") and after what
+last=	# the result of the last build, "ok" or "not ok" (none yet: empty)
+last_what=	# and what it was built after
 for c in "$BASE_TAG" "${commits[@]}"; do
 	kgit -C "$TREE" checkout -q --detach "$c"
 	if [ "$c" = "$BASE_TAG" ]; then
 		what="the base"
 		name="base $BASE_UPSTREAM"
+		files=
 	else
 		n=$((n + 1))
 		what="patch $n/${#commits[@]}"
 		name="$what $(kgit -C "$TREE" log -1 --format=%s "$c")"
+		files=$(kgit -C "$TREE" diff --name-only "$c~" "$c")
 	fi
-	if [ "$c" != "$BASE_TAG" ] && [ -n "$built" ] && ! changes_kernel "$c"; then
+	if [ -n "$last" ] && ! reads_any <<<"$files"; then
 		log "not building after $name: it changes no file that the x86_64 build reads"
-		echo "${built%%|*} build x86_64 -Werror: $name # kernel sources as built after ${built#*|}" >>"$out"
-		[ "${built%%|*}" = ok ] || continue
+		echo "$last build x86_64 -Werror: $name # kernel sources as built after $last_what" >>"$out"
+		[ "$last" = ok ] || continue
 	else
 		log "building after $name"
+		last_what=$what
 		# run_logged prints progress every 30 s, and the log's tail on failure.
 		if run_logged "$WORK/logs/bisect-$n.log" "$SCRIPTS/build-kernel.sh" "$TREE" "$KBUILD"; then
 			echo "ok build x86_64 -Werror: $name" >>"$out"
-			built="ok|$what"
+			last=ok
 		else
 			echo "not ok build x86_64 -Werror: $name # log: $WORK/logs/bisect-$n.log" >>"$out"
-			built="not ok|$what"
+			last="not ok"
 			continue
 		fi
 	fi
 
-	[ "$c" != "$BASE_TAG" ] && [ -n "$(kgit -C "$TREE" diff --name-only "$c~" "$c" -- tools/testing/selftests/kvm)" ] ||
-		continue
+	grep -q '^tools/testing/selftests/kvm/' <<<"$files" || continue
 	# The listed selftests that exist at this patch, and every test program
 	# the series adds or changes, listed to run or not.
 	list=$WORK/bisect-selftests.list
