@@ -7,10 +7,11 @@
 # busybox is Debian's busybox-static for that architecture ($BUSYBOX_SUITE),
 # fetched once; guest/init adds the links of any applet the system's
 # busybox does not list.
-# A list that runs guest/vmm-bringup also gets what it runs: Debian's
-# qemu-system-x86_64 with its libraries and firmware at their own paths,
-# guest/vmm-shim.c built, and the L2 guest (the test kernel, $VMM_L2_KERNEL,
-# with a busybox initramfs around guest/l2-init) under /vmm.
+# A list that runs guest/vmm-bringup also gets what it runs, under /vmm:
+# each real VMM of vmm/ (scripts/fetch-vmm.sh --list; $VMMS picks) with its
+# libraries, dynamic loader and firmware, guest/vmm-shim.c built, and the
+# L2 guest (the test kernel, $VMM_L2_KERNEL, with a busybox initramfs
+# around guest/l2-init).
 #
 #   make-initramfs.sh [SELFTESTS_DIR [OUT]]
 
@@ -76,33 +77,78 @@ busybox_root() {
 	echo "file /init $init 0755 0 0"
 }
 
-# "dir" lines for every directory above the files given, parents first.
-dirs_of() {
-	local f d
-	for f in "$@"; do
-		d=$(dirname "$f")
-		while [ "$d" != / ]; do echo "$d"; d=$(dirname "$d"); done
-	done | sort -u | while read -r d; do echo "dir $d 0755 0 0"; done
+# The path of PATH inside ROOT, symlinks followed inside ROOT (an absolute
+# link target is ROOT's, not this machine's).
+#   in_root ROOT PATH
+in_root() {
+	local root=${1%/} p=$2 t n=0
+	while [ -L "$root$p" ]; do
+		t=$(readlink "$root$p")
+		case "$t" in /*) p=$t ;; *) p=$(dirname "$p")/$t ;; esac
+		n=$((n + 1))
+		[ "$n" -lt 20 ] || die "symlink loop at $root$2"
+	done
+	p=$(realpath -m -s "$p")
+	[ -e "$root$p" ] || return 1
+	echo "$root$p"
 }
 
-# What guest/vmm-bringup runs (see the top of this file).
+# One VMM under /vmm/NAME: bin/ its binary, lib/ the libraries it loads and
+# their dynamic loader (so that one from another Debian release runs on
+# its own libraries), fw/ its firmware (-L), vmm.conf and version.
+#   vmm_files NAME
+vmm_files() {
+	local name=$1 root ldso libpath bin list lib path f v dir=/vmm/$1
+	local VMM_BINARY VMM_FIRMWARE VMM_PACKAGE VMM_SUITE
+	root=$("$SCRIPTS/fetch-vmm.sh" "$name") || die "VMM $name is not available"
+	# shellcheck source=../vmm/qemu-7.2.conf
+	. "$TOP/vmm/$name.conf"
+	ldso=$(in_root "$root" /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 ||
+	       in_root "$root" /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2) ||
+		die "$name: no dynamic loader in $root"
+	bin=$(in_root "$root" "$VMM_BINARY") || die "$name: no $VMM_BINARY in $root"
+	libpath=
+	[ "$root" = / ] || libpath=$root/usr/lib/x86_64-linux-gnu:$root/lib/x86_64-linux-gnu
+	# "SONAME => PATH (ADDRESS)" for each library the binary loads.
+	list=$("$ldso" ${libpath:+--library-path "$libpath"} --list "$bin" |
+		awk '$2 == "=>" && $3 ~ /^\// { print $1, $3 }') ||
+		die "$name: the dynamic loader cannot list the libraries of $VMM_BINARY"
+	[ -n "$list" ] || die "$name: no libraries listed for $VMM_BINARY"
+	echo "dir $dir 0755 0 0"
+	for f in bin lib fw; do echo "dir $dir/$f 0755 0 0"; done
+	echo "file $dir/bin/${VMM_BINARY##*/} $bin 0755 0 0"
+	echo "file $dir/lib/ld-linux-x86-64.so.2 $ldso 0755 0 0"
+	while read -r lib path; do
+		f=$(readlink -f "$path")
+		[ "$root" = / ] || [[ "$f" == "$root"/* ]] ||
+			die "$name: $lib resolved outside its root: $f"
+		echo "file $dir/lib/$lib $f 0755 0 0"
+	done <<<"$list"
+	for f in $VMM_FIRMWARE; do
+		path=$(in_root "$root" "$f") || die "$name: firmware $f missing in $root"
+		echo "file $dir/fw/${f##*/} $path 0644 0 0"
+	done
+	echo "file $dir/vmm.conf $TOP/vmm/$name.conf 0644 0 0"
+	if [ "$root" = / ]; then v=$(dpkg-query -W -f '${Version}' "$VMM_PACKAGE")
+	else v=$(cat "$CACHE/vmm/$name/version"); fi
+	echo "$VMM_PACKAGE $v (Debian $VMM_SUITE)" >"$WORK/vmm-$name.version"
+	echo "file $dir/version $WORK/vmm-$name.version 0644 0 0"
+}
+
+# What guest/vmm-bringup runs (see the top of this file): every VMM of
+# scripts/fetch-vmm.sh --list, the shim, the L2 guest.
 vmm_payload() {
-	local qemu=/usr/bin/qemu-system-x86_64 l2=${VMM_L2_KERNEL:-$KBUILD/$KIMAGE}
-	local fw="/usr/share/seabios/bios-256k.bin /usr/share/qemu/kvmvapic.bin
-		  /usr/share/qemu/linuxboot.bin /usr/share/qemu/linuxboot_dma.bin"
-	local libs f
-	[ -x "$qemu" ] || die "$qemu missing (apt-get install qemu-system-x86)"
+	local l2=${VMM_L2_KERNEL:-$KBUILD/$KIMAGE} name names
 	[ -f "$l2" ] || die "no L2 kernel at $l2 (make kernel first)"
-	for f in $fw; do [ -f "$f" ] || die "QEMU firmware $f missing"; done
+	# No -ldl: dlsym() is in libc.so.6 since glibc 2.34, so the shim loads
+	# into a VMM of any Debian release since bookworm.
 	gcc -shared -fPIC -O2 -Wall -Werror -isystem "$WORK/headers/include" \
-		-o "$WORK/vmm-shim.so" "$TOP/guest/vmm-shim.c" -ldl || die "cannot build guest/vmm-shim.c"
+		-o "$WORK/vmm-shim.so" "$TOP/guest/vmm-shim.c" || die "cannot build guest/vmm-shim.c"
 	busybox_root "$TOP/guest/l2-init" /bin /proc /sys >"$WORK/l2.list"
 	"$gen" "$WORK/l2.list" >"$WORK/l2.cpio" || die "gen_init_cpio failed (L2)"
-	libs=$(ldd "$qemu" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
-	[ -n "$libs" ] || die "ldd found no libraries for $qemu"
-	dirs_of $qemu $libs $fw
 	echo "dir /vmm 0755 0 0"
-	for f in $qemu $libs $fw; do echo "file $f $(readlink -f "$f") 0755 0 0"; done
+	names=$("$SCRIPTS/fetch-vmm.sh" --list) || die "no VMM to pack"
+	for name in $names; do vmm_files "$name"; done
 	echo "file /vmm/vmm-shim.so $WORK/vmm-shim.so 0755 0 0"
 	echo "file /vmm/bzImage $l2 0644 0 0"
 	echo "file /vmm/l2.cpio $WORK/l2.cpio 0644 0 0"
