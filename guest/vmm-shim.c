@@ -9,7 +9,7 @@
  * and KVM_SET_GSI_ROUTING, one line is appended to $VMM_SHIM_LOG:
  *
  *   <ioctl> seq=<n> rc=<0|-errno> nr=<routes> class=<class> us=<wall time>
- *   sleeps=<n>
+ *   sleeps=<n> gsis=<list>
  *
  * and the ioctl is bracketed in the kernel's trace buffer by two markers,
  * "vmm-shim begin <seq>" and "vmm-shim end <seq>" (written to
@@ -30,6 +30,10 @@
  *   adds     as "same", plus routes for GSIs that had none
  *   modifies a GSI that had routes has different ones (none lost)
  *   removes  a GSI that had routes has none now
+ * and gsis names the GSIs that make it "modifies" or "removes" (the first
+ * MAX_NAMED of them, comma-separated; "-" for the other classes), so that
+ * an update that waits can be traced to the VMM code that changed those
+ * routes (on x86 QEMU: GSIs 0-23 are the IOAPIC's pins, later ones MSIs).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -47,6 +51,7 @@
 #include <linux/kvm.h>
 
 #define MAX_GSI 4096
+#define MAX_NAMED 8
 
 static int (*real_ioctl)(int fd, unsigned long req, ...);
 static int log_fd = -1;
@@ -119,6 +124,18 @@ nth_route(const struct kvm_irq_routing_entry *t, unsigned int nr,
 	return NULL;
 }
 
+/* The GSIs that classify() found changed or removed, for the log line. */
+static char named[MAX_NAMED * 6 + 2];
+static unsigned int nnamed;
+
+static void name_gsi(unsigned int gsi)
+{
+	size_t len = strlen(named);
+
+	if (nnamed++ < MAX_NAMED)
+		snprintf(named + len, sizeof(named) - len, "%s%u", len ? "," : "", gsi);
+}
+
 static const char *classify(const struct kvm_irq_routing_entry *t,
 			    unsigned int nr)
 {
@@ -126,6 +143,8 @@ static const char *classify(const struct kvm_irq_routing_entry *t,
 	int added = 0, modified = 0, removed = 0;
 	unsigned int i, n, gsi;
 
+	named[0] = 0;
+	nnamed = 0;
 	if (!prev)
 		return "first";
 	memset(seen, 0, sizeof(seen));
@@ -136,6 +155,7 @@ static const char *classify(const struct kvm_irq_routing_entry *t,
 		seen[gsi] = 1;
 		if (!nth_route(t, nr, gsi, 0)) {
 			removed = 1;
+			name_gsi(gsi);
 			continue;
 		}
 		for (n = 0; ; n++) {
@@ -146,6 +166,7 @@ static const char *classify(const struct kvm_irq_routing_entry *t,
 				break;
 			if (!a || !b || !entry_eq(a, b)) {
 				modified = 1;
+				name_gsi(gsi);
 				break;
 			}
 		}
@@ -177,10 +198,11 @@ static int timed(const char *what, int fd, unsigned long req, void *arg,
 	const char *class = "-";
 	long long t0, t1;
 	long s0, s1;
-	char line[160];
+	char line[224];
 	int rc, err, len;
 
 	pthread_mutex_lock(&lock);
+	named[0] = 0;
 	if (r)
 		class = classify(r->entries, r->nr);
 	seq++;
@@ -195,9 +217,9 @@ static int timed(const char *what, int fd, unsigned long req, void *arg,
 	if (r && !rc)
 		remember(r);
 	if (log_fd >= 0) {
-		len = snprintf(line, sizeof(line), "%s seq=%u rc=%d nr=%u class=%s us=%lld sleeps=%ld\n",
+		len = snprintf(line, sizeof(line), "%s seq=%u rc=%d nr=%u class=%s us=%lld sleeps=%ld gsis=%s\n",
 			       what, seq, rc ? -err : 0, r ? r->nr : 0, class,
-			       (t1 - t0) / 1000, s1 - s0);
+			       (t1 - t0) / 1000, s1 - s0, named[0] ? named : "-");
 		/* A lost line shows as a count that does not add up. */
 		(void)!write(log_fd, line, len);
 	}

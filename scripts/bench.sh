@@ -13,10 +13,11 @@
 # series it stacks on, and itself.  Results (CSV, raw samples, console logs,
 # PNG plot) go to $RESULTS.
 #
-# Then the real-VMM scenario (x86_64): in each kernel's guest, Debian's
-# QEMU boots an L2 guest (guest/vmm-bringup -d: a vhost-net NIC and a
-# virtio-blk disk on an iothread; config/kvm-vmm.config in every x86_64
-# test kernel is for it) with kernel-irqchip=split and =on, idle and under
+# Then the real-VMM scenario (x86_64): in each kernel's guest, each real
+# VMM of vmm/ (Debian's QEMU 7.2, 10.0 and 11.1; VMMS picks) boots an L2
+# guest (guest/vmm-bringup -d: a vhost-net NIC and a virtio-blk disk on an
+# iothread; config/kvm-vmm.config in every x86_64 test kernel is for it)
+# with kernel-irqchip=split and =on, idle and under
 # BENCH_VMM_HOGS busy loops, BENCH_VMM_RUNS times each, one L1 boot per
 # bring-up: QEMU TCG's nested SVM sometimes loses L1 (it resets or hangs;
 # docs/results.md), and such a boot is counted, not fatal.  Table
@@ -30,6 +31,7 @@
 #                       and SERIES_FULL_ARCHES)
 #   BENCH_VMM_RUNS=2    bring-ups per kernel, mode and load (0: none)
 #   BENCH_VMM_HOGS=4    busy loops in the guest for the busy bring-ups
+#   VMMS                the real VMMs (names of vmm/*.conf; default: all)
 #   BENCH_ONLY=vmm      only the real-VMM scenario
 #   BENCH_VMS           background VMs       BENCH_VCPUS=1  vCPUs each
 #   BENCH_HOGS          CPU hogs             BENCH_ROUTES=32 routes

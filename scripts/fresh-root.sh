@@ -104,7 +104,7 @@ envs=(HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/b
       LANG=C.UTF-8 TERM=dumb KVM_SERIES_CACHE="$CACHE")
 while IFS='=' read -r -d '' k v; do
 	case "$k" in
-	CI|SERIES|SERIES_DIR|JOBS|SKIP_CROSS|BENCH_*|GUEST_*|DEBIAN_MIRROR) envs+=("$k=$v") ;;
+	CI|SERIES|SERIES_DIR|JOBS|SKIP_CROSS|VMMS|BENCH_*|GUEST_*|DEBIAN_MIRROR) envs+=("$k=$v") ;;
 	esac
 done < <(env -0)
 
