@@ -40,7 +40,7 @@ fi
 [ $# -eq 1 ] || die "usage: fetch-vmm.sh --list | fetch-vmm.sh NAME"
 name=$1 conf=$(vmm_conf "$1")
 [ -f "$conf" ] || die "no VMM '$name': no vmm/$name.conf"
-VMM_SUITE= VMM_PACKAGE= VMM_VERSION= VMM_BINARY=
+VMM_SUITE='' VMM_PACKAGE='' VMM_VERSION='' VMM_BINARY=''
 # shellcheck source=../vmm/qemu-7.2.conf
 . "$conf"
 for v in VMM_SUITE VMM_PACKAGE VMM_VERSION VMM_BINARY VMM_MODES VMM_ARGS; do
