@@ -32,6 +32,8 @@ out=${1:?usage: check-vmm.sh OUT}
 S=$SCRIPTS
 : >"$out"
 [ -n "${SERIES_VMM_EXPECT:-}" ] || { echo "ok real VMM # SKIP no SERIES_VMM_EXPECT in harness.conf" >"$out"; exit 0; }
+# The VMMs of vmm/ are x86 QEMUs with amd64 libraries, run in an x86_64 guest.
+[ "$TEST_ARCH" = x86_64 ] || die "the real-VMM count test runs on x86_64 only (TEST_ARCH=$TEST_ARCH)"
 
 # The kernels: this series' test kernel (already built by make test; a
 # build with nothing to do takes seconds), and the base's when the series
