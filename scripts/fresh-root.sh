@@ -99,12 +99,15 @@ bind "$TOP"
 bind "$CACHE"
 bind "$debs" /var/cache/apt/archives
 
-# The harness's own variables pass through; nothing else of this shell.
+# The variables the harness reads from its caller pass through (the
+# selector, TEST_ARCH, TEST_FULL, NO_CHECK_CACHE, the BASE_* pin, the
+# bench's and the guest's knobs, ...); nothing else of this shell.
 envs=(HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
       LANG=C.UTF-8 TERM=dumb KVM_SERIES_CACHE="$CACHE")
 while IFS='=' read -r -d '' k v; do
 	case "$k" in
-	CI|SERIES|SERIES_DIR|JOBS|SKIP_CROSS|VMMS|BENCH_*|GUEST_*|DEBIAN_MIRROR) envs+=("$k=$v") ;;
+	CI|SERIES|SERIES_DIR|JOBS|SKIP_CROSS|VMMS|TEST_ARCH|TEST_FULL|NO_CHECK_CACHE|CCACHE_MAXSIZE|\
+	SPARSE_VERSION|EXTRA_FRAGMENTS|BASE_*|BENCH_*|GUEST_*|DEBIAN_MIRROR) envs+=("$k=$v") ;;
 	esac
 done < <(env -0)
 
