@@ -5,8 +5,9 @@
 #
 #   fetch-vmm.sh --list   their names: $VMMS (names, space- or comma-
 #                         separated), else every vmm/*.conf, oldest first
-#   fetch-vmm.sh NAME     provide VMM NAME and print the root its files are
-#                         under: "/" for the system's package (checked:
+#   fetch-vmm.sh NAME     provide VMM NAME and print its package version
+#                         and the root its files are under, on one line:
+#                         "/" for the system's package (checked:
 #                         installed, at VMM_VERSION), else
 #                         $CACHE/vmm/NAME/root, where VMM_PACKAGE from
 #                         VMM_SUITE and its dependency closure are unpacked
@@ -56,14 +57,14 @@ if [ "$VMM_SUITE" = system ]; then
 		die "$name: the system's $VMM_PACKAGE is not installed (scripts/install-deps.sh)"
 	version_ok "$got" || die "$name: the system's $VMM_PACKAGE is $got, vmm/$name.conf wants $VMM_VERSION"
 	[ -x "$VMM_BINARY" ] || die "$name: $VMM_BINARY missing"
-	echo /
+	echo "$got /"
 	exit 0
 fi
 
 dir=$CACHE/vmm/$name
 stamp=$(sha256sum "$conf" | cut -c1-16)
 if [ -x "$dir/root$VMM_BINARY" ] && [ "$(cat "$dir/stamp" 2>/dev/null)" = "$stamp" ]; then
-	echo "$dir/root"
+	echo "$(cat "$dir/version") $dir/root"
 	exit 0
 fi
 
@@ -95,4 +96,4 @@ echo "$got" >"$dir/version"
 rm -rf "$dir/debs"
 echo "$stamp" >"$dir/stamp"
 log "$name: $VMM_PACKAGE $got, $npkg packages unpacked in $dir/root ($(du -sh "$dir/root" | cut -f1))"
-echo "$dir/root"
+echo "$got $dir/root"

@@ -100,7 +100,8 @@ in_root() {
 vmm_files() {
 	local name=$1 root ldso libpath bin list lib path f v dir=/vmm/$1
 	local VMM_BINARY VMM_FIRMWARE VMM_PACKAGE VMM_SUITE
-	root=$("$SCRIPTS/fetch-vmm.sh" "$name") || die "VMM $name is not available"
+	read -r v root < <("$SCRIPTS/fetch-vmm.sh" "$name") && [ -n "$root" ] ||
+		die "VMM $name is not available"
 	# shellcheck source=../vmm/qemu-7.2.conf
 	. "$TOP/vmm/$name.conf"
 	ldso=$(in_root "$root" /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 ||
@@ -129,9 +130,9 @@ vmm_files() {
 		echo "file $dir/fw/${f##*/} $path 0644 0 0"
 	done
 	echo "file $dir/vmm.conf $TOP/vmm/$name.conf 0644 0 0"
-	if [ "$root" = / ]; then v=$(dpkg-query -W -f '${Version}' "$VMM_PACKAGE")
-	else v=$(cat "$CACHE/vmm/$name/version"); fi
-	echo "$VMM_PACKAGE $v (Debian $VMM_SUITE)" >"$WORK/vmm-$name.version"
+	f=$VMM_SUITE
+	[ "$f" != system ] || f="$SYSTEM_SUITE, the system's"
+	echo "$VMM_PACKAGE $v (Debian $f)" >"$WORK/vmm-$name.version"
 	echo "file $dir/version $WORK/vmm-$name.version 0644 0 0"
 }
 
