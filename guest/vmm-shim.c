@@ -143,8 +143,6 @@ static const char *classify(const struct kvm_irq_routing_entry *t,
 	int added = 0, modified = 0, removed = 0;
 	unsigned int i, n, gsi;
 
-	named[0] = 0;
-	nnamed = 0;
 	if (!prev)
 		return "first";
 	memset(seen, 0, sizeof(seen));
@@ -202,7 +200,9 @@ static int timed(const char *what, int fd, unsigned long req, void *arg,
 	int rc, err, len;
 
 	pthread_mutex_lock(&lock);
+	/* No GSI named yet for this ioctl (classify() names them). */
 	named[0] = 0;
+	nnamed = 0;
 	if (r)
 		class = classify(r->entries, r->nr);
 	seq++;

@@ -129,7 +129,7 @@ done <"$RESULTS/vmm.index"
 	gawk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 	function med(a, n,   s) { if (!n) return "-"; asort(a, s, "@val_num_asc"); return s[int((n + 1) / 2)] }
 	# The "N/W" (updates/waited) of class c in the bring-ups that ran: medians.
-	function cls(key, c,   i, n, w, a, b) {
+	function cls(key, c,   i, a, b) {
 		if (!ran[key]) return "-"
 		for (i = 1; i <= ran[key]; i++) { split(cl[key][c][i], p2, "/"); a[i] = p2[1]; b[i] = p2[2] }
 		return med(a, ran[key]) "/" med(b, ran[key])
