@@ -98,7 +98,7 @@ fi
 # The CSV, from the console logs that vmm.index names (one line each:
 # LOG KERNEL VMM MODE LOAD RUN).
 csv=$RESULTS/vmm.csv
-cols="vmm_version updates waited slept grace_periods other_srcu_syncs traced total_us max_us boot_s l2_virtio_irqs qemu_exit first_ioctl first_us first_waited first_slept split_cap_waited irqchip first same adds modifies removes modifies_gsis removes_gsis"
+cols="vmm_version updates waited slept grace_periods other_srcu_syncs traced total_us max_us boot_s l2_virtio_irqs qemu_exit first_ioctl first_us first_waited first_slept split_cap_waited irqchip first same adds modifies removes modifies_gsis removes_gsis us_irqchip us_first us_same us_adds us_modifies us_removes"
 echo "kernel,vmm,mode,load,run,outcome,${cols// /,}" >"$csv"
 n=0
 while read -r c k v mode load r; do
