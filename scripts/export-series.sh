@@ -28,23 +28,27 @@ n=$(kgit rev-list --count "$start..HEAD")
 branch=$(kgit symbolic-ref --short HEAD)
 
 # get_maintainer.pl's addresses, one a line: a patch's maintainers (to) or
-# everyone (all), or the lists of some files (lists).  Its complaints about
-# commits that no git history here has (a Fixes: tag's) go to a log.
+# everyone (all), or of some files the lists (lists) and the maintainers of
+# their KVM sections (kvm: "KERNEL VIRTUAL MACHINE ...", not the
+# architecture's own).  Its complaints about commits that no git history
+# here has (a Fixes: tag's) go to a log.
 addresses() {
 	local who=$1 patch=$2 opts=(--no-rolestats --no-git --no-git-fallback)
 	case "$who" in
 	to) perl scripts/get_maintainer.pl "${opts[@]}" --no-r --no-l "$patch" ;;
 	all) perl scripts/get_maintainer.pl "${opts[@]}" "$patch" ;;
 	lists) perl scripts/get_maintainer.pl "${opts[@]}" --no-m --no-r -f $patch ;;
+	kvm) perl scripts/get_maintainer.pl --no-git --no-git-fallback --no-r --no-l -f $patch |
+		sed -n 's/ (maintainer:KERNEL VIRTUAL MACHINE.*//p' ;;
 	esac 2>>"$tmp/get_maintainer.log" | sed '/^$/d'
 }
 
 # Put To: and Cc: headers from get_maintainer.pl in every patch, and their
 # union in the cover letter.  $SERIES_TO (harness.conf) comes first in every
 # To:, for a list that get_maintainer.pl cannot know (stable's).  A patch
-# that changes virt/kvm/ (not its tests) also goes to the lists of
-# $SERIES_CC_GENERIC (harness.conf), the architectures whose behaviour a
-# generic change alters.
+# that changes virt/kvm/ (not its tests) also goes to the KVM maintainers
+# and lists of $SERIES_CC_GENERIC (harness.conf), the architectures whose
+# behaviour a generic change alters.
 address_patches() {
 	local dir=$1 p to cc all_to=() all_cc=()
 	for p in "$dir"/[0-9][0-9][0-9][0-9]-*.patch; do
@@ -54,9 +58,14 @@ address_patches() {
 		cc=$(addresses all "$p"
 		     if [ -n "${SERIES_CC_GENERIC:-}" ] &&
 			grep -q '^+++ b/virt/kvm/' "$p"; then
+			     addresses kvm "$SERIES_CC_GENERIC"
 			     addresses lists "$SERIES_CC_GENERIC"
 		     fi)
 		cc=$(grep -vxF -f <(printf '%s\n' "$to") <<<"$cc" | awk '!seen[$0]++' || true)
+		# Lists that the base's MAINTAINERS still names but that are gone
+		# ($SERIES_CC_DROP, harness.conf).
+		[ -z "${SERIES_CC_DROP:-}" ] ||
+			cc=$(grep -vxF -f <(printf '%s\n' $SERIES_CC_DROP) <<<"$cc" || true)
 		set_headers "$p" "$to" "$cc"
 		mapfile -t -O "${#all_to[@]}" all_to <<<"$to"
 		mapfile -t -O "${#all_cc[@]}" all_cc <<<"$cc"
