@@ -47,7 +47,7 @@ stage initramfs        "$S/make-initramfs.sh"
 # boots once more, and says so), numbered.
 results=$WORK/debug-$which.results
 boot() {
-	"$S/guest-results.sh" "$out/$KIMAGE" "$WORK/initramfs.cpio" \
+	"$S/guest-results.sh" "$out/$KIMAGE" "$WORK/initramfs$ARCH_SUFFIX.cpio" \
 		"$console" "$results" "debug-$which: " || true
 }
 stage "boot (debug, $which)" boot
